@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// Tools 6.0 means Swift 6 language mode with strict concurrency checking.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  // C types stay inside IPCCore: a `package` signature that mentions one does not compile.
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "swipcs",
+  products: [
+    .executable(name: "swipcs", targets: ["swipcs"]),
+    .executable(name: "swipcrm", targets: ["swipcrm"]),
+  ],
+  targets: [
+    .target(name: "CIPCShim"),
+    .target(name: "IPCCore", dependencies: ["CIPCShim"], swiftSettings: strictSettings),
+    .executableTarget(name: "swipcs", dependencies: ["IPCCore"], swiftSettings: strictSettings),
+    .executableTarget(name: "swipcrm", dependencies: ["IPCCore"], swiftSettings: strictSettings),
+    // Test-only helper: creates IPC objects for the end-to-end tests and the benchmark, inside a namespace the
+    // caller made. It is not a product and is never installed.
+    .executableTarget(
+      name: "ipc-fixture",
+      dependencies: ["IPCCore", "CIPCShim"],
+      path: "Tests/IPCFixture",
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "IPCCoreTests",
+      dependencies: ["IPCCore", "CIPCShim"],
+      exclude: ["Fixtures"],
+      swiftSettings: strictSettings
+    ),
+    // Depending on the executables makes `swift test` build them first.
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["IPCCore", "swipcs", "swipcrm", "ipc-fixture"],
+      swiftSettings: strictSettings
+    ),
+  ]
+)

@@ -1,0 +1,168 @@
+// The C side of swipcs: only what Swift cannot call or see directly.
+//
+// Why a shim at all:
+// - semctl(2) is variadic and takes `union semun`; Swift cannot call a variadic C function.
+// - IPC_INFO and the *_INFO/`struct msginfo` family are glibc `__USE_GNU` items; defining _GNU_SOURCE in this header
+//   breaks the Glibc module import (swift-system's shims.c explains it), so they are reached out of line in shim.c,
+//   which defines _GNU_SOURCE for itself only.
+// - getopt_long and its globals (optarg, optind) are not visible through `import Glibc` and are mutable C globals
+//   that Swift 6 strict concurrency rejects; accessors keep them in C.
+//
+// The structs below are this shim's own, with fixed-width fields: glibc's shmid_ds/msqid_ds/semid_ds never reach
+// Swift, so the Swift side does not depend on libc field names (`__key`, `__msg_cbytes`, ...).
+#ifndef CIPCSHIM_H
+#define CIPCSHIM_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+/// The ipc_perm block shared by the three kinds of object.
+struct cipc_perm {
+  int32_t key;
+  int32_t id;
+  uint32_t uid;
+  uint32_t gid;
+  uint32_t cuid;
+  uint32_t cgid;
+  uint32_t mode;
+};
+
+struct cipc_shm {
+  struct cipc_perm perm;
+  uint64_t size;
+  uint64_t nattch;
+  int64_t atime;
+  int64_t dtime;
+  int64_t ctime;
+  int32_t cpid;
+  int32_t lpid;
+};
+
+struct cipc_msg {
+  struct cipc_perm perm;
+  uint64_t cbytes;
+  uint64_t qnum;
+  uint64_t qbytes;
+  int64_t stime;
+  int64_t rtime;
+  int64_t ctime;
+  int32_t lspid;
+  int32_t lrpid;
+};
+
+struct cipc_sem {
+  struct cipc_perm perm;
+  uint64_t nsems;
+  int64_t otime;
+  int64_t ctime;
+};
+
+/// How the first argument of a stat call is understood.
+enum cipc_lookup {
+  /// A kernel slot index, without a read-permission check (`*_STAT_ANY`, Linux >= 4.17).
+  CIPC_BY_INDEX_ANY = 0,
+  /// A kernel slot index, with the read-permission check (`*_STAT`).
+  CIPC_BY_INDEX = 1,
+  /// An identifier (`IPC_STAT`).
+  CIPC_BY_ID = 2,
+};
+
+/// Fills `out` for one segment. Returns the identifier (or 0 for CIPC_BY_ID), -1 with errno on failure.
+int cipc_shm_stat(int target, enum cipc_lookup how, struct cipc_shm *out);
+/// As cipc_shm_stat, for a message queue.
+int cipc_msg_stat(int target, enum cipc_lookup how, struct cipc_msg *out);
+/// As cipc_shm_stat, for a semaphore set.
+int cipc_sem_stat(int target, enum cipc_lookup how, struct cipc_sem *out);
+
+/// SHM_INFO figures (`ipcs -u`). All counts are in pages except used_ids.
+struct cipc_shm_usage {
+  int32_t used_ids;
+  uint64_t total_pages;
+  uint64_t resident_pages;
+  uint64_t swapped_pages;
+  uint64_t swap_attempts;
+  uint64_t swap_successes;
+};
+/// MSG_INFO figures: queues in use, messages queued, bytes queued.
+struct cipc_msg_usage {
+  int32_t queues;
+  int32_t messages;
+  int32_t bytes;
+};
+/// SEM_INFO figures: sets in use, semaphores in use.
+struct cipc_sem_usage {
+  int32_t sets;
+  int32_t semaphores;
+};
+
+/// `shmctl(0, SHM_INFO)`: returns the highest used slot index (-1 when none), -1 with errno on failure.
+int cipc_shm_usage(struct cipc_shm_usage *out);
+/// `msgctl(0, MSG_INFO)`: as cipc_shm_usage.
+int cipc_msg_usage(struct cipc_msg_usage *out);
+/// `semctl(0, 0, SEM_INFO)`: as cipc_shm_usage.
+int cipc_sem_usage(struct cipc_sem_usage *out);
+
+/// IPC_INFO limits of shared memory.
+struct cipc_shm_limits {
+  uint64_t shmmax;
+  uint64_t shmmin;
+  uint64_t shmmni;
+  uint64_t shmseg;
+  uint64_t shmall;
+};
+/// IPC_INFO limits of message queues.
+struct cipc_msg_limits {
+  int32_t msgmni;
+  int32_t msgmax;
+  int32_t msgmnb;
+};
+/// IPC_INFO limits of semaphores.
+struct cipc_sem_limits {
+  int32_t semmni;
+  int32_t semmsl;
+  int32_t semmns;
+  int32_t semopm;
+  int32_t semvmx;
+};
+
+/// `shmctl(0, IPC_INFO)`: returns >= 0 on success, -1 with errno.
+int cipc_shm_limits(struct cipc_shm_limits *out);
+/// `msgctl(0, IPC_INFO)`.
+int cipc_msg_limits(struct cipc_msg_limits *out);
+/// `semctl(0, 0, IPC_INFO)`.
+int cipc_sem_limits(struct cipc_sem_limits *out);
+
+/// IPC_RMID. Returns 0, or -1 with errno.
+int cipc_shm_remove(int id);
+/// IPC_RMID on a message queue.
+int cipc_msg_remove(int id);
+/// IPC_RMID on a semaphore set.
+int cipc_sem_remove(int id);
+
+/// Which per-semaphore figure cipc_sem_query reads.
+enum cipc_sem_field {
+  CIPC_SEM_VALUE = 0,
+  CIPC_SEM_NCOUNT = 1,
+  CIPC_SEM_ZCOUNT = 2,
+  CIPC_SEM_PID = 3,
+};
+/// `semctl(id, num, GETVAL|GETNCNT|GETZCNT|GETPID)`: the figure, or -1 with errno.
+int cipc_sem_query(int id, int num, enum cipc_sem_field field);
+/// `semctl(id, 0, SETALL, values)`: 0, or -1 with errno. Used by the test fixture.
+int cipc_sem_setall(int id, const unsigned short *values);
+/// IPC_STAT then IPC_SET of uid, gid and the 0777 bits of mode. kind: 0 shm, 1 msg, 2 sem. 0 or -1 with errno.
+int cipc_set_owner(int kind, int id, uint32_t uid, uint32_t gid, uint32_t mode);
+
+/// getopt_long(3) with GNU argument permutation and glibc's own diagnostics on stderr.
+int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts);
+/// The current `optarg`, or NULL.
+const char *cipc_optarg(void);
+/// The current `optind`.
+int cipc_optind(void);
+/// Restarts getopt scanning (optind = 0), for a second parse in one process (tests).
+void cipc_getopt_reset(void);
+
+/// unshare(CLONE_NEWIPC): 0, or -1 with errno. Tests use it to get a private IPC namespace.
+int cipc_unshare_ipc(void);
+
+#endif

@@ -1,0 +1,234 @@
+// _GNU_SOURCE stays in this file: defined in the header it breaks the Glibc module import (see CIPCShim.h).
+#define _GNU_SOURCE 1
+
+#include "CIPCShim.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+// X/Open leaves `union semun` to the caller.
+union cipc_semun {
+  int val;
+  struct semid_ds *buf;
+  unsigned short *array;
+  struct seminfo *info;
+};
+
+static void copy_perm(const struct ipc_perm *in, int32_t id, struct cipc_perm *out) {
+  out->key = in->__key;
+  out->id = id;
+  out->uid = in->uid;
+  out->gid = in->gid;
+  out->cuid = in->cuid;
+  out->cgid = in->cgid;
+  out->mode = in->mode;
+}
+
+static int shm_command(enum cipc_lookup how) {
+  return how == CIPC_BY_INDEX_ANY ? SHM_STAT_ANY : how == CIPC_BY_INDEX ? SHM_STAT : IPC_STAT;
+}
+
+static int msg_command(enum cipc_lookup how) {
+  return how == CIPC_BY_INDEX_ANY ? MSG_STAT_ANY : how == CIPC_BY_INDEX ? MSG_STAT : IPC_STAT;
+}
+
+static int sem_command(enum cipc_lookup how) {
+  return how == CIPC_BY_INDEX_ANY ? SEM_STAT_ANY : how == CIPC_BY_INDEX ? SEM_STAT : IPC_STAT;
+}
+
+int cipc_shm_stat(int target, enum cipc_lookup how, struct cipc_shm *out) {
+  struct shmid_ds ds;
+  memset(&ds, 0, sizeof ds);
+  int rc = shmctl(target, shm_command(how), &ds);
+  if (rc < 0) return -1;
+  copy_perm(&ds.shm_perm, how == CIPC_BY_ID ? target : rc, &out->perm);
+  out->size = ds.shm_segsz;
+  out->nattch = ds.shm_nattch;
+  out->atime = ds.shm_atime;
+  out->dtime = ds.shm_dtime;
+  out->ctime = ds.shm_ctime;
+  out->cpid = ds.shm_cpid;
+  out->lpid = ds.shm_lpid;
+  return rc;
+}
+
+int cipc_msg_stat(int target, enum cipc_lookup how, struct cipc_msg *out) {
+  struct msqid_ds ds;
+  memset(&ds, 0, sizeof ds);
+  int rc = msgctl(target, msg_command(how), &ds);
+  if (rc < 0) return -1;
+  copy_perm(&ds.msg_perm, how == CIPC_BY_ID ? target : rc, &out->perm);
+  out->cbytes = ds.__msg_cbytes;
+  out->qnum = ds.msg_qnum;
+  out->qbytes = ds.msg_qbytes;
+  out->stime = ds.msg_stime;
+  out->rtime = ds.msg_rtime;
+  out->ctime = ds.msg_ctime;
+  out->lspid = ds.msg_lspid;
+  out->lrpid = ds.msg_lrpid;
+  return rc;
+}
+
+int cipc_sem_stat(int target, enum cipc_lookup how, struct cipc_sem *out) {
+  struct semid_ds ds;
+  memset(&ds, 0, sizeof ds);
+  union cipc_semun arg;
+  arg.buf = &ds;
+  int rc = semctl(target, 0, sem_command(how), arg);
+  if (rc < 0) return -1;
+  copy_perm(&ds.sem_perm, how == CIPC_BY_ID ? target : rc, &out->perm);
+  out->nsems = ds.sem_nsems;
+  out->otime = ds.sem_otime;
+  out->ctime = ds.sem_ctime;
+  return rc;
+}
+
+int cipc_shm_usage(struct cipc_shm_usage *out) {
+  struct shm_info info;
+  memset(&info, 0, sizeof info);
+  int rc = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
+  if (rc < 0) return -1;
+  out->used_ids = info.used_ids;
+  out->total_pages = info.shm_tot;
+  out->resident_pages = info.shm_rss;
+  out->swapped_pages = info.shm_swp;
+  out->swap_attempts = info.swap_attempts;
+  out->swap_successes = info.swap_successes;
+  return rc;
+}
+
+int cipc_msg_usage(struct cipc_msg_usage *out) {
+  struct msginfo info;
+  memset(&info, 0, sizeof info);
+  int rc = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&info);
+  if (rc < 0) return -1;
+  out->queues = info.msgpool;
+  out->messages = info.msgmap;
+  out->bytes = info.msgtql;
+  return rc;
+}
+
+int cipc_sem_usage(struct cipc_sem_usage *out) {
+  struct seminfo info;
+  memset(&info, 0, sizeof info);
+  union cipc_semun arg;
+  arg.info = &info;
+  int rc = semctl(0, 0, SEM_INFO, arg);
+  if (rc < 0) return -1;
+  out->sets = info.semusz;
+  out->semaphores = info.semaem;
+  return rc;
+}
+
+int cipc_shm_limits(struct cipc_shm_limits *out) {
+  struct shminfo info;
+  memset(&info, 0, sizeof info);
+  int rc = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info);
+  if (rc < 0) return -1;
+  out->shmmax = info.shmmax;
+  out->shmmin = info.shmmin;
+  out->shmmni = info.shmmni;
+  out->shmseg = info.shmseg;
+  out->shmall = info.shmall;
+  return rc;
+}
+
+int cipc_msg_limits(struct cipc_msg_limits *out) {
+  struct msginfo info;
+  memset(&info, 0, sizeof info);
+  int rc = msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&info);
+  if (rc < 0) return -1;
+  out->msgmni = info.msgmni;
+  out->msgmax = info.msgmax;
+  out->msgmnb = info.msgmnb;
+  return rc;
+}
+
+int cipc_sem_limits(struct cipc_sem_limits *out) {
+  struct seminfo info;
+  memset(&info, 0, sizeof info);
+  union cipc_semun arg;
+  arg.info = &info;
+  int rc = semctl(0, 0, IPC_INFO, arg);
+  if (rc < 0) return -1;
+  out->semmni = info.semmni;
+  out->semmsl = info.semmsl;
+  out->semmns = info.semmns;
+  out->semopm = info.semopm;
+  out->semvmx = info.semvmx;
+  return rc;
+}
+
+int cipc_shm_remove(int id) { return shmctl(id, IPC_RMID, NULL); }
+
+int cipc_msg_remove(int id) { return msgctl(id, IPC_RMID, NULL); }
+
+int cipc_sem_remove(int id) {
+  union cipc_semun arg;
+  arg.val = 0;
+  return semctl(id, 0, IPC_RMID, arg);
+}
+
+int cipc_sem_query(int id, int num, enum cipc_sem_field field) {
+  static const int commands[] = {GETVAL, GETNCNT, GETZCNT, GETPID};
+  union cipc_semun arg;
+  arg.val = 0;
+  return semctl(id, num, commands[field], arg);
+}
+
+int cipc_sem_setall(int id, const unsigned short *values) {
+  union cipc_semun arg;
+  arg.array = (unsigned short *)values;
+  return semctl(id, 0, SETALL, arg);
+}
+
+int cipc_set_owner(int kind, int id, uint32_t uid, uint32_t gid, uint32_t mode) {
+  switch (kind) {
+  case 0: {
+    struct shmid_ds ds;
+    if (shmctl(id, IPC_STAT, &ds) < 0) return -1;
+    ds.shm_perm.uid = uid;
+    ds.shm_perm.gid = gid;
+    ds.shm_perm.mode = mode & 0777;
+    return shmctl(id, IPC_SET, &ds);
+  }
+  case 1: {
+    struct msqid_ds ds;
+    if (msgctl(id, IPC_STAT, &ds) < 0) return -1;
+    ds.msg_perm.uid = uid;
+    ds.msg_perm.gid = gid;
+    ds.msg_perm.mode = mode & 0777;
+    return msgctl(id, IPC_SET, &ds);
+  }
+  case 2: {
+    struct semid_ds ds;
+    union cipc_semun arg;
+    arg.buf = &ds;
+    if (semctl(id, 0, IPC_STAT, arg) < 0) return -1;
+    ds.sem_perm.uid = uid;
+    ds.sem_perm.gid = gid;
+    ds.sem_perm.mode = mode & 0777;
+    return semctl(id, 0, IPC_SET, arg);
+  }
+  default:
+    errno = EINVAL;
+    return -1;
+  }
+}
+
+int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts) {
+  return getopt_long(argc, argv, shortopts, longopts, NULL);
+}
+
+const char *cipc_optarg(void) { return optarg; }
+
+int cipc_optind(void) { return optind; }
+
+void cipc_getopt_reset(void) { optind = 0; }
+
+int cipc_unshare_ipc(void) { return unshare(CLONE_NEWIPC); }

@@ -1,0 +1,43 @@
+/// Why a command-line number was rejected.
+package enum NumberError: Error, Equatable, Sendable {
+  /// Not a number at all, or with something after it.
+  case invalid
+  /// A number, but out of range (errno ERANGE).
+  case outOfRange
+}
+
+/// Command-line numbers parsed as util-linux parses them.
+package enum CommandLineNumber {
+  /// C `isspace` in the C locale, which `strtoimax` skips before the number.
+  static func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || (0x09...0x0d).contains(byte)
+  }
+
+  /// util-linux `strtos32_or_err`: `strtoimax(text, &end, 10)`, the whole text consumed, within Int32.
+  /// Leading white space and a sign are accepted; `0x10`, `12abc`, `1 ` and the empty string are not.
+  package static func decimalInt32(_ text: [UInt8]) -> Result<Int32, NumberError> {
+    var rest = text[...]
+    while let first = rest.first, isSpace(first) { rest = rest.dropFirst() }
+    var negative = false
+    if let first = rest.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+      negative = first == UInt8(ascii: "-")
+      rest = rest.dropFirst()
+    }
+    let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    guard !digits.isEmpty else { return .failure(.invalid) }
+    // strtoimax saturates and sets ERANGE, which util-linux reports even when junk follows the digits.
+    var magnitude: UInt64 = 0
+    var overflow = false
+    for byte in digits where !overflow {
+      let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+      let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+      magnitude = sum
+      overflow = o1 || o2 || sum > UInt64(Int64.max) + (negative ? 1 : 0)
+    }
+    if overflow { return .failure(.outOfRange) }
+    guard digits.endIndex == rest.endIndex else { return .failure(.invalid) }
+    let value = negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude)
+    guard let narrowed = Int32(exactly: value) else { return .failure(.outOfRange) }
+    return .success(narrowed)
+  }
+}

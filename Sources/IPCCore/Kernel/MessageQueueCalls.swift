@@ -1,0 +1,37 @@
+import CIPCShim
+
+/// The message-queue calls: the only file that reaches `msgctl`.
+package enum MessageQueueCalls {
+  /// Removes queue `id`. The corresponding C call is `msgctl(id, IPC_RMID)`.
+  package static func remove(id: Int32) throws(IPCError) {
+    _ = try Errno.check("msgctl(IPC_RMID)") { cipc_msg_remove(id) }
+  }
+}
+
+extension MessageQueue: KernelListable {
+  package static var kind: IPCKind { .messageQueues }
+
+  /// The corresponding C call is `msgctl(0, MSG_INFO, …)`.
+  package static func census() throws(IPCError) -> IPCCensus {
+    var usage = cipc_msg_usage()
+    let highest = try Errno.check("msgctl(MSG_INFO)") { cipc_msg_usage(&usage) }
+    return IPCCensus(highestIndex: highest, inUse: usage.queues)
+  }
+
+  /// The corresponding C call is `msgctl(target, MSG_STAT_ANY | MSG_STAT | IPC_STAT, …)`.
+  package static func stat(_ target: Int32, lookup: IPCLookup) throws(IPCError) -> MessageQueue {
+    var row = cipc_msg()
+    _ = try Errno.check("msgctl(\(lookup.commandName("MSG")))") { cipc_msg_stat(target, lookup.shim, &row) }
+    return MessageQueue(
+      permissions: IPCPermissions(row.perm),
+      usedBytes: row.cbytes,
+      messageCount: row.qnum,
+      capacityBytes: row.qbytes,
+      lastSendPID: row.lspid,
+      lastReceivePID: row.lrpid,
+      sendTime: row.stime,
+      receiveTime: row.rtime,
+      changeTime: row.ctime
+    )
+  }
+}

@@ -1,0 +1,80 @@
+/// Where a listing came from.
+package enum ListingSource: Hashable, Sendable {
+  /// `*_INFO` then `*_STAT_ANY` on every slot: every object, whatever its permissions.
+  case kernelSlotsIgnoringPermissions
+  /// `/proc/sysvipc/<kind>`: every object, whatever its permissions.
+  case procFile
+  /// `*_INFO` then `*_STAT` on every slot: only the objects the caller may read (util-linux's own fallback).
+  case kernelReadableSlots
+}
+
+/// The objects of one kind, in kernel slot order, and how they were found.
+package struct Listing<Row: Sendable>: Sendable {
+  package var rows: [Row]
+  /// nil when no source answered: the listing is then empty, as util-linux's is.
+  package var source: ListingSource?
+  /// Lines of `/proc/sysvipc` that did not parse and were left out.
+  package var skipped: [ProcParseError]
+}
+
+/// Gathers the objects of a kind from the fastest source that works.
+///
+/// util-linux reads `/proc/sysvipc` first. swipcs asks the kernel first: `*_STAT_ANY` gives the same rows, in the
+/// same slot order, regardless of permissions, without the kernel formatting text that is then parsed again; at
+/// 32,000 objects of each kind it takes less than half the time of reading the three files (see the README's
+/// benchmark). `/proc/sysvipc` is used where `*_STAT_ANY` is missing (Linux before 4.17) or refused (a security
+/// module), and util-linux's `*_STAT` walk where `/proc` cannot be read either.
+package enum ObjectCatalog {
+  package static let defaultSources: [ListingSource] = [
+    .kernelSlotsIgnoringPermissions, .procFile, .kernelReadableSlots,
+  ]
+
+  package static func list<Row: KernelListable>(
+    _ type: Row.Type,
+    sources: [ListingSource] = defaultSources,
+    procDirectory: String = "/proc/sysvipc"
+  ) -> Listing<Row> {
+    for source in sources {
+      switch source {
+      case .kernelSlotsIgnoringPermissions, .kernelReadableSlots:
+        if let rows = walkSlots(Row.self, ignoringPermissions: source == .kernelSlotsIgnoringPermissions) {
+          return Listing(rows: rows, source: source, skipped: [])
+        }
+      case .procFile:
+        let path = procDirectory + "/" + Row.kind.procFileName
+        guard let bytes = try? ProcFile.read(path), let table = try? Row.parseProcFile(bytes, file: path) else {
+          continue
+        }
+        return Listing(rows: table.rows, source: source, skipped: table.skipped)
+      }
+    }
+    return Listing(rows: [], source: nil, skipped: [])
+  }
+
+  /// Stats every slot up to the highest one in use. Returns nil when this way of asking does not work here.
+  private static func walkSlots<Row: KernelListable>(_ type: Row.Type, ignoringPermissions: Bool) -> [Row]? {
+    guard let census = try? Row.census() else { return nil }
+    guard census.highestIndex >= 0 else { return [] }
+    let lookup: IPCLookup = ignoringPermissions ? .slotIgnoringPermissions : .readableSlot
+    var rows: [Row] = []
+    rows.reserveCapacity(Int(census.inUse))
+    for index in 0...census.highestIndex {
+      do throws(IPCError) {
+        rows.append(try Row.stat(index, lookup: lookup))
+      } catch {
+        switch error.code {
+        case Errno.invalidArgument, Errno.identifierRemoved:
+          continue  // an empty slot, or an object removed while we walk
+        case Errno.permissionDenied, Errno.notPermitted:
+          if ignoringPermissions { return nil }  // *_STAT_ANY refused by a security module
+          continue  // *_STAT: an object the caller may not read is left out, as util-linux leaves it out
+        default:
+          return nil
+        }
+      }
+    }
+    // A kernel before 4.17 answers EINVAL for the unknown *_STAT_ANY command on every slot, used or not.
+    if ignoringPermissions && rows.isEmpty && census.inUse > 0 { return nil }
+    return rows
+  }
+}

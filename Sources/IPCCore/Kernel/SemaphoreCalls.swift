@@ -1,0 +1,32 @@
+import CIPCShim
+
+/// The semaphore calls: the only file that reaches `semctl` (through the shim, as it is variadic).
+package enum SemaphoreCalls {
+  /// Removes set `id`. The corresponding C call is `semctl(id, 0, IPC_RMID)`.
+  package static func remove(id: Int32) throws(IPCError) {
+    _ = try Errno.check("semctl(IPC_RMID)") { cipc_sem_remove(id) }
+  }
+}
+
+extension SemaphoreSet: KernelListable {
+  package static var kind: IPCKind { .semaphores }
+
+  /// The corresponding C call is `semctl(0, 0, SEM_INFO, …)`.
+  package static func census() throws(IPCError) -> IPCCensus {
+    var usage = cipc_sem_usage()
+    let highest = try Errno.check("semctl(SEM_INFO)") { cipc_sem_usage(&usage) }
+    return IPCCensus(highestIndex: highest, inUse: usage.sets)
+  }
+
+  /// The corresponding C call is `semctl(target, 0, SEM_STAT_ANY | SEM_STAT | IPC_STAT, …)`.
+  package static func stat(_ target: Int32, lookup: IPCLookup) throws(IPCError) -> SemaphoreSet {
+    var row = cipc_sem()
+    _ = try Errno.check("semctl(\(lookup.commandName("SEM")))") { cipc_sem_stat(target, lookup.shim, &row) }
+    return SemaphoreSet(
+      permissions: IPCPermissions(row.perm),
+      count: row.nsems,
+      operationTime: row.otime,
+      changeTime: row.ctime
+    )
+  }
+}

@@ -1,0 +1,36 @@
+import CIPCShim
+
+/// The shared-memory calls: the only file that reaches `shmctl`.
+package enum SharedMemoryCalls {
+  /// Removes segment `id` (or marks an attached one for removal). The corresponding C call is `shmctl(id, IPC_RMID)`.
+  package static func remove(id: Int32) throws(IPCError) {
+    _ = try Errno.check("shmctl(IPC_RMID)") { cipc_shm_remove(id) }
+  }
+}
+
+extension SharedMemorySegment: KernelListable {
+  package static var kind: IPCKind { .sharedMemory }
+
+  /// The corresponding C call is `shmctl(0, SHM_INFO, …)`.
+  package static func census() throws(IPCError) -> IPCCensus {
+    var usage = cipc_shm_usage()
+    let highest = try Errno.check("shmctl(SHM_INFO)") { cipc_shm_usage(&usage) }
+    return IPCCensus(highestIndex: highest, inUse: usage.used_ids)
+  }
+
+  /// The corresponding C call is `shmctl(target, SHM_STAT_ANY | SHM_STAT | IPC_STAT, …)`.
+  package static func stat(_ target: Int32, lookup: IPCLookup) throws(IPCError) -> SharedMemorySegment {
+    var row = cipc_shm()
+    _ = try Errno.check("shmctl(\(lookup.commandName("SHM")))") { cipc_shm_stat(target, lookup.shim, &row) }
+    return SharedMemorySegment(
+      permissions: IPCPermissions(row.perm),
+      size: row.size,
+      attachCount: row.nattch,
+      creatorPID: row.cpid,
+      lastOperationPID: row.lpid,
+      attachTime: row.atime,
+      detachTime: row.dtime,
+      changeTime: row.ctime
+    )
+  }
+}

@@ -1,0 +1,76 @@
+import Glibc
+
+/// uid → user name and gid → group name, looked up once per distinct id.
+///
+/// util-linux calls getpwuid/getgrgid for every row and column; with tens of thousands of objects owned by a
+/// handful of users that is most of its run time. A name is kept as the bytes the database holds (not
+/// necessarily UTF-8), and a missing entry is remembered as missing.
+package struct NameCache {
+  private var users: [UInt32: [UInt8]?] = [:]
+  private var groups: [UInt32: [UInt8]?] = [:]
+  private var buffer: [CChar] = .init(repeating: 0, count: 1024)
+
+  package init() {}
+
+  /// The user name of `id`, or nil when the passwd database has no entry.
+  package mutating func userName(_ id: UserID) -> [UInt8]? {
+    if let known = users[id.rawValue] { return known }
+    let name = lookUp { pwd, buffer, size, result in
+      getpwuid_r(id.rawValue, pwd, buffer, size, result)
+    }
+    users[id.rawValue] = name
+    return name
+  }
+
+  /// The group name of `id`, or nil when the group database has no entry.
+  package mutating func groupName(_ id: GroupID) -> [UInt8]? {
+    if let known = groups[id.rawValue] { return known }
+    let name = lookUpGroup { grp, buffer, size, result in
+      getgrgid_r(id.rawValue, grp, buffer, size, result)
+    }
+    groups[id.rawValue] = name
+    return name
+  }
+
+  private mutating func lookUp(
+    _ call: (
+      UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>
+    ) -> Int32
+  ) -> [UInt8]? {
+    var entry = passwd()
+    var result: UnsafeMutablePointer<passwd>?
+    while true {
+      let size = buffer.count
+      let rc = buffer.withUnsafeMutableBufferPointer { storage in
+        call(&entry, storage.baseAddress.unsafelyUnwrapped, size, &result)
+      }
+      if rc == ERANGE && size < 1 << 20 {
+        buffer = .init(repeating: 0, count: size * 4)
+        continue
+      }
+      guard rc == 0, result != nil, let name = entry.pw_name else { return nil }
+      return Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
+    }
+  }
+
+  private mutating func lookUpGroup(
+    _ call: (
+      UnsafeMutablePointer<group>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<group>?>
+    ) -> Int32
+  ) -> [UInt8]? {
+    var entry = group()
+    var result: UnsafeMutablePointer<group>?
+    while true {
+      let size = buffer.count
+      let rc = buffer.withUnsafeMutableBufferPointer { storage in
+        call(&entry, storage.baseAddress.unsafelyUnwrapped, size, &result)
+      }
+      if rc == ERANGE && size < 1 << 20 {
+        buffer = .init(repeating: 0, count: size * 4)
+        continue
+      }
+      guard rc == 0, result != nil, let name = entry.gr_name else { return nil }
+      return Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import IPCCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(Swipcs.main())
