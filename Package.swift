@@ -38,6 +38,7 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["IPCCore", "swipcs", "swipcrm", "ipc-fixture"],
+      exclude: ["Scripts"],
       swiftSettings: strictSettings
     ),
   ]

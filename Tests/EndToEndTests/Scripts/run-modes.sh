@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs /usr/bin/ipcs (or ipcrm) and the swipcs build (or swipcrm) on the same objects, once per line of MODES,
+# as each of USERS, and stores what each printed and returned.
+#
+#   run-modes.sh OUT TOOL NEW_BINARY MODES USERS...
+#
+# TOOL is ipcs or ipcrm. Both programs run under the name TOOL found through PATH, so that their argv[0] and
+# every message that names the program are the same. For each mode N (0-based) it writes OUT/N.args, then
+# OUT/N.USER.{ref,new}.{out,err,rc}. USER is root or nobody (uid/gid 65534 through setpriv).
+set -u
+out=$1 tool=$2 new=$3 modes=$4
+shift 4
+mkdir -p "$out/new-bin"
+ln -sf "$new" "$out/new-bin/$tool"
+n=0
+while IFS= read -r args || [ -n "$args" ]; do
+  printf '%s' "$args" > "$out/$n.args"
+  for user in "$@"; do
+    for side in ref new; do
+      if [ "$side" = ref ]; then path=/usr/bin:/bin; else path=$out/new-bin:/usr/bin:/bin; fi
+      base=$out/$n.$user.$side
+      if [ "$user" = root ]; then
+        # shellcheck disable=SC2086 # the mode's words are meant to be split
+        PATH=$path $tool $args > "$base.out" 2> "$base.err" < /dev/null
+      else
+        # shellcheck disable=SC2086
+        PATH=$path setpriv --reuid=65534 --regid=65534 --clear-groups $tool $args > "$base.out" 2> "$base.err" < /dev/null
+      fi
+      echo $? > "$base.rc"
+    done
+  done
+  n=$((n + 1))
+done < "$modes"

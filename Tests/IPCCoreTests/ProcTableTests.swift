@@ -1,0 +1,137 @@
+import IPCCore
+import Testing
+
+@Suite("/proc/sysvipc parsing")
+struct ProcTableTests {
+  @Test func sixteenColumnKernel() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("proc-shm-16-columns.txt"))
+    #expect(table.skipped.isEmpty)
+    #expect(table.rows.count == 5)
+    let first = try #require(table.rows.first)
+    #expect(first.permissions.key == IPCKey(rawValue: -876_697_071))
+    #expect(first.permissions.key.bitPattern == 0xcbbe_aa11)
+    #expect(first.permissions.group == GroupID(rawValue: 4343))
+    #expect(first.size == 1_048_577)
+    #expect(first.attachCount == 2)
+    #expect(first.residentBytes == 0)
+    #expect(first.swappedBytes == 0)
+    let removed = table.rows[2]
+    #expect(removed.permissions.mode.contains(.destroyed))
+    #expect(removed.permissions.mode.accessBits == 0o634)
+    #expect(removed.permissions.creator == UserID(rawValue: 4242))
+    #expect(table.rows[3].permissions.id == 203_096_167)
+    #expect(table.rows[4].permissions.mode == IPCMode(rawValue: 0o1000))
+  }
+
+  @Test func fourteenColumnKernelHasNoResidentOrSwapFigures() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("proc-shm-14-columns.txt"))
+    #expect(table.skipped.isEmpty)
+    #expect(table.rows.count == 2)
+    #expect(table.rows.allSatisfy { $0.residentBytes == nil && $0.swappedBytes == nil })
+    #expect(table.rows[1].permissions.mode.rawValue == 0o1666)
+    #expect(table.rows[1].lastOperationPID == 31003)
+  }
+
+  @Test func fifteenColumnKernelHasResidentOnly() throws {
+    let row = try #require(try SharedMemorySegment.parseProcFile(try fixture("proc-shm-15-columns.txt")).rows.first)
+    #expect(row.residentBytes == 4096)
+    #expect(row.swappedBytes == nil)
+  }
+
+  @Test func futureColumnsAreIgnored() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("proc-shm-future-columns.txt"))
+    #expect(table.skipped.isEmpty)
+    #expect(table.rows.first?.changeTime == 1_795_383_152)
+  }
+
+  @Test func extremeValuesParse() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("proc-shm-edge-values.txt"))
+    #expect(table.skipped.isEmpty)
+    let big = try #require(table.rows.first)
+    #expect(big.permissions.key == IPCKey(rawValue: .min))
+    #expect(big.permissions.key.bitPattern == 0x8000_0000)
+    #expect(big.permissions.id == .max)
+    #expect(big.permissions.owner == UserID(rawValue: .max))
+    #expect(big.permissions.creatorGroup == GroupID(rawValue: .max))
+    #expect(big.size == .max)
+    #expect(big.attachCount == .max)
+    #expect(big.attachTime == .max)
+    #expect(big.permissions.mode.contains([.destroyed, .locked]))
+    #expect(table.rows[1].permissions.key.bitPattern == 0x7fff_ffff)
+    #expect(table.rows[2].permissions.key.bitPattern == 0xb177_c0b4)
+  }
+
+  @Test func malformedLinesAreSkippedAndNamed() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("malformed-shm.txt"), file: "shm")
+    #expect(table.rows.map(\.permissions.id) == [6])
+    #expect(table.skipped.map(\.line) == [2, 3, 4, 5, 6, 7, 10])
+    #expect(table.skipped[0].description == "shm:2: 'key' is not a 32-bit number: 'abc'")
+    #expect(table.skipped[1].description == "shm:3: no 'gid' field")
+    #expect(table.skipped[2].reason == "'perms' is not an octal mode: '689'")
+    #expect(table.skipped[3].reason == "'uid' is not an unsigned 32-bit number: '4294967296'")
+    #expect(table.skipped[4].reason == "'size' is not an unsigned 64-bit number: '-1'")
+    #expect(table.skipped[5].reason == "'key' is not a 32-bit number: '2147483648'")
+    #expect(table.skipped[6].reason == "'ctime' is not a time: '99999999999999999999'")
+  }
+
+  @Test func aMissingRequiredColumnRejectsTheFile() throws {
+    #expect(throws: ProcParseError(file: "shm", line: 1, reason: "the header has no 'nattch' column")) {
+      try SharedMemorySegment.parseProcFile(try fixture("malformed-missing-column.txt"), file: "shm")
+    }
+  }
+
+  @Test func anEmptyFileHasNoHeader() throws {
+    #expect(throws: ProcParseError(file: "sem", line: 1, reason: "no header line")) {
+      try SemaphoreSet.parseProcFile(try fixture("empty.txt"), file: "sem")
+    }
+  }
+
+  @Test func messageQueues() throws {
+    let table = try MessageQueue.parseProcFile(try fixture("proc-msg.txt"))
+    #expect(table.skipped.isEmpty)
+    #expect(table.rows.count == 5)
+    let last = try #require(table.rows.last)
+    #expect(last.permissions.key == IPCKey(rawValue: -715_797_849))
+    #expect(last.usedBytes == 7130)
+    #expect(last.messageCount == 2)
+    #expect(last.lastReceivePID == 17139)
+    #expect(last.receiveTime == 1_795_388_679)
+    #expect(last.capacityBytes == nil)
+    #expect(table.rows[1].permissions.mode.rawValue == 0)
+  }
+
+  @Test func malformedMessageQueueLines() throws {
+    let table = try MessageQueue.parseProcFile(try fixture("malformed-msg.txt"), file: "msg")
+    #expect(table.rows.map(\.permissions.id) == [0])
+    #expect(table.skipped.map(\.description) == ["msg:3: no 'ctime' field", "msg:4: 'cbytes' is not an unsigned 64-bit number: 'x0'"])
+  }
+
+  @Test func semaphoreSets() throws {
+    let table = try SemaphoreSet.parseProcFile(try fixture("proc-sem.txt"))
+    #expect(table.skipped.isEmpty)
+    #expect(table.rows.map(\.count) == [6, 1, 1, 1, 1])
+    #expect(table.rows[1].operationTime == 0)
+    #expect(table.rows[4].permissions.id == 544_931_847)
+    #expect(table.rows[4].permissions.owner == UserID(rawValue: 65534))
+  }
+}
+
+@Suite("ASCII numbers")
+struct DigitsTests {
+  @Test(arguments: [("0", Int32(0)), ("-1", -1), ("-2147483648", .min), ("2147483647", .max), ("+5", 5)])
+  func signedFitting(text: String, expected: Int32) {
+    #expect(Digits.signed(Array(text.utf8)[...], as: Int32.self) == expected)
+  }
+
+  @Test(arguments: ["", "-", "2147483648", "-2147483649", "1x", " 1", "0x1", "--1"])
+  func signedRejected(text: String) {
+    #expect(Digits.signed(Array(text.utf8)[...], as: Int32.self) == nil)
+  }
+
+  @Test func unsignedEdges() {
+    #expect(Digits.unsigned(Array("18446744073709551615".utf8)[...]) == .max)
+    #expect(Digits.unsigned(Array("18446744073709551616".utf8)[...]) == nil)
+    #expect(Digits.unsigned(Array("3777".utf8)[...], radix: 8) == 0o3777)
+    #expect(Digits.unsigned(Array("8".utf8)[...], radix: 8) == nil)
+  }
+}
