@@ -27,20 +27,17 @@ package enum IPCLookup: Sendable {
   }
 }
 
-/// What the `*_INFO` call says about the slots of one kind.
-package struct IPCCensus: Hashable, Sendable {
-  /// The highest slot index in use, -1 when none is.
-  package var highestIndex: Int32
-  /// How many objects exist.
-  package var inUse: Int32
-}
-
 /// A kind of object the kernel can enumerate slot by slot and that `/proc/sysvipc` lists.
 package protocol KernelListable: Sendable {
   static var kind: IPCKind { get }
   var permissions: IPCPermissions { get }
-  /// `*_INFO`: the highest slot in use and the count.
-  static func census() throws(IPCError) -> IPCCensus
+  /// `IPC_INFO`: the highest slot index in use, or 0 when none is (the kernel does not return -1 here).
+  ///
+  /// `IPC_INFO` answers in constant time; `SHM_INFO` returns the same index but first sums the resident and
+  /// swapped pages of every segment (8–16 ms at 32,000 segments, measured), so the walk does not use it.
+  static func highestIndex() throws(IPCError) -> Int32
+  /// `*_INFO`: how many objects of this kind exist.
+  static func count() throws(IPCError) -> Int32
   /// `*_STAT_ANY`, `*_STAT` or `IPC_STAT` of one slot or identifier.
   static func stat(_ target: Int32, lookup: IPCLookup) throws(IPCError) -> Self
   /// Parses this kind's `/proc/sysvipc` file.

@@ -11,11 +11,17 @@ package enum MessageQueueCalls {
 extension MessageQueue: KernelListable {
   package static var kind: IPCKind { .messageQueues }
 
+  /// The corresponding C call is `msgctl(0, IPC_INFO, …)`.
+  package static func highestIndex() throws(IPCError) -> Int32 {
+    var limits = cipc_msg_limits()
+    return try Errno.check("msgctl(IPC_INFO)") { cipc_msg_limits(&limits) }
+  }
+
   /// The corresponding C call is `msgctl(0, MSG_INFO, …)`.
-  package static func census() throws(IPCError) -> IPCCensus {
+  package static func count() throws(IPCError) -> Int32 {
     var usage = cipc_msg_usage()
-    let highest = try Errno.check("msgctl(MSG_INFO)") { cipc_msg_usage(&usage) }
-    return IPCCensus(highestIndex: highest, inUse: usage.queues)
+    _ = try Errno.check("msgctl(MSG_INFO)") { cipc_msg_usage(&usage) }
+    return usage.queues
   }
 
   /// The corresponding C call is `msgctl(target, MSG_STAT_ANY | MSG_STAT | IPC_STAT, …)`.

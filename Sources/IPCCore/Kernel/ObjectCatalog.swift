@@ -53,12 +53,12 @@ package enum ObjectCatalog {
 
   /// Stats every slot up to the highest one in use. Returns nil when this way of asking does not work here.
   private static func walkSlots<Row: KernelListable>(_ type: Row.Type, ignoringPermissions: Bool) -> [Row]? {
-    guard let census = try? Row.census() else { return nil }
-    guard census.highestIndex >= 0 else { return [] }
+    guard let highest = try? Row.highestIndex(), highest >= 0 else { return nil }
     let lookup: IPCLookup = ignoringPermissions ? .slotIgnoringPermissions : .readableSlot
     var rows: [Row] = []
-    rows.reserveCapacity(Int(census.inUse))
-    for index in 0...census.highestIndex {
+    // Slots hold at most one object each; the cap keeps a sparse table (ipcmni_extend allows 16M slots) cheap.
+    rows.reserveCapacity(min(Int(highest) + 1, 1 << 16))
+    for index in 0...highest {
       do throws(IPCError) {
         rows.append(try Row.stat(index, lookup: lookup))
       } catch {
@@ -73,8 +73,9 @@ package enum ObjectCatalog {
         }
       }
     }
-    // A kernel before 4.17 answers EINVAL for the unknown *_STAT_ANY command on every slot, used or not.
-    if ignoringPermissions && rows.isEmpty && census.inUse > 0 { return nil }
+    // A kernel before 4.17 answers EINVAL for the unknown *_STAT_ANY command on every slot, used or not: an empty
+    // walk is only believed when the kernel also counts no object.
+    if ignoringPermissions && rows.isEmpty && (try? Row.count()) != 0 { return nil }
     return rows
   }
 }

@@ -11,11 +11,17 @@ package enum SemaphoreCalls {
 extension SemaphoreSet: KernelListable {
   package static var kind: IPCKind { .semaphores }
 
+  /// The corresponding C call is `semctl(0, 0, IPC_INFO, …)`.
+  package static func highestIndex() throws(IPCError) -> Int32 {
+    var limits = cipc_sem_limits()
+    return try Errno.check("semctl(IPC_INFO)") { cipc_sem_limits(&limits) }
+  }
+
   /// The corresponding C call is `semctl(0, 0, SEM_INFO, …)`.
-  package static func census() throws(IPCError) -> IPCCensus {
+  package static func count() throws(IPCError) -> Int32 {
     var usage = cipc_sem_usage()
-    let highest = try Errno.check("semctl(SEM_INFO)") { cipc_sem_usage(&usage) }
-    return IPCCensus(highestIndex: highest, inUse: usage.sets)
+    _ = try Errno.check("semctl(SEM_INFO)") { cipc_sem_usage(&usage) }
+    return usage.sets
   }
 
   /// The corresponding C call is `semctl(target, 0, SEM_STAT_ANY | SEM_STAT | IPC_STAT, …)`.

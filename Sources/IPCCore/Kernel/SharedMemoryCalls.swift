@@ -11,11 +11,17 @@ package enum SharedMemoryCalls {
 extension SharedMemorySegment: KernelListable {
   package static var kind: IPCKind { .sharedMemory }
 
+  /// The corresponding C call is `shmctl(0, IPC_INFO, …)`.
+  package static func highestIndex() throws(IPCError) -> Int32 {
+    var limits = cipc_shm_limits()
+    return try Errno.check("shmctl(IPC_INFO)") { cipc_shm_limits(&limits) }
+  }
+
   /// The corresponding C call is `shmctl(0, SHM_INFO, …)`.
-  package static func census() throws(IPCError) -> IPCCensus {
+  package static func count() throws(IPCError) -> Int32 {
     var usage = cipc_shm_usage()
-    let highest = try Errno.check("shmctl(SHM_INFO)") { cipc_shm_usage(&usage) }
-    return IPCCensus(highestIndex: highest, inUse: usage.used_ids)
+    _ = try Errno.check("shmctl(SHM_INFO)") { cipc_shm_usage(&usage) }
+    return usage.used_ids
   }
 
   /// The corresponding C call is `shmctl(target, SHM_STAT_ANY | SHM_STAT | IPC_STAT, …)`.

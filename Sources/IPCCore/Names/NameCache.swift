@@ -9,16 +9,23 @@ package struct NameCache {
   private var users: [UInt32: [UInt8]?] = [:]
   private var groups: [UInt32: [UInt8]?] = [:]
   private var buffer: [CChar] = .init(repeating: 0, count: 1024)
+  /// The last user looked up: rows mostly come in runs of one owner, and this skips the hashing.
+  private var lastUser: (id: UInt32, name: [UInt8]?)?
 
   package init() {}
 
   /// The user name of `id`, or nil when the passwd database has no entry.
   package mutating func userName(_ id: UserID) -> [UInt8]? {
-    if let known = users[id.rawValue] { return known }
+    if let lastUser, lastUser.id == id.rawValue { return lastUser.name }
+    if let known = users[id.rawValue] {
+      lastUser = (id.rawValue, known)
+      return known
+    }
     let name = lookUp { pwd, buffer, size, result in
       getpwuid_r(id.rawValue, pwd, buffer, size, result)
     }
     users[id.rawValue] = name
+    lastUser = (id.rawValue, name)
     return name
   }
 

@@ -1,0 +1,90 @@
+#!/bin/sh
+# Listing benchmark: in a private IPC namespace holding 32,000 objects of each kind, times the full listing of
+# swipcs, of util-linux ipcs, and of `cat /proc/sysvipc/{shm,msg,sem}`, and the start-up of `swipcs -m` and
+# `ipcs -m` on an empty namespace. Prints medians, peak memory and the ratios the foundation issue sets as targets.
+#
+#   bench/listing.sh [RUNS]        (default 11 runs per command; needs root or unprivileged user namespaces)
+#
+# It builds the release binaries first (swift build -c release --static-swift-stdlib).
+set -eu
+runs=${1:-11}
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+swift build -c release --static-swift-stdlib >/dev/null
+swift build --product ipc-fixture >/dev/null
+bin=$here/.build/release
+fixture=$here/.build/debug/ipc-fixture
+wrap=""
+[ "$(id -u)" = 0 ] || wrap="unshare --map-root-user"
+objects=32000
+
+# The measuring side, run inside the fixture's namespace: prints "name median_seconds peak_kib" lines.
+measure=$(cat <<'INNER'
+set -eu
+runs=$1 swipcs=$2
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# name command...: the median wall time of RUNS runs (nanosecond clock around each run) and the peak RSS.
+time_of() {
+  name=$1; shift
+  : > /tmp/bench-times.$$
+  i=0
+  while [ $i -lt "$runs" ]; do
+    start=$(date +%s%N)
+    "$@" > /dev/null
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000 )) >> /tmp/bench-times.$$
+    i=$((i + 1))
+  done
+  peak=$(/usr/bin/time -f "%M" "$@" 2>&1 > /dev/null | tail -1)
+  printf '%s %s %s\n' "$name" "$(median < /tmp/bench-times.$$)" "$peak"
+  rm -f /tmp/bench-times.$$
+}
+echo "counted $(($(wc -l < /proc/sysvipc/shm) - 1)) shm, $(($(wc -l < /proc/sysvipc/msg) - 1)) msg, $(($(wc -l < /proc/sysvipc/sem) - 1)) sem" >&2
+# The two listings must agree before they are timed.
+"$swipcs" > /tmp/bench-new.$$
+/usr/bin/ipcs > /tmp/bench-ref.$$
+cmp -s /tmp/bench-new.$$ /tmp/bench-ref.$$ || { echo "bench: swipcs and ipcs listings differ" >&2; exit 1; }
+rm -f /tmp/bench-new.$$ /tmp/bench-ref.$$
+time_of swipcs "$swipcs"
+time_of ipcs /usr/bin/ipcs
+time_of cat cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem
+INNER
+)
+
+# Start-up: N runs of `-m` on an empty namespace, timed as one loop.
+startup=$(cat <<'INNER'
+set -eu
+loops=$1 swipcs=$2
+loop() { # name command...
+  name=$1; shift
+  start=$(date +%s%N)
+  i=0
+  while [ $i -lt "$loops" ]; do "$@" > /dev/null; i=$((i + 1)); done
+  end=$(date +%s%N)
+  echo "$name $(( (end - start) / loops / 1000 ))"
+}
+for round in 1 2 3; do
+  loop swipcs-m "$swipcs" -m
+  loop ipcs-m /usr/bin/ipcs -m
+done
+INNER
+)
+
+echo "== listing, $objects objects of each kind, $runs runs each (median wall microseconds, peak RSS KiB)"
+results=$($wrap "$fixture" --bulk "$objects" --set shmmni=32768 --set msgmni=32768 \
+  --set "sem=32000 1024000000 500 32768" -- sh -c "$measure" sh "$runs" "$bin/swipcs")
+echo "$results"
+echo "== start-up, empty namespace, 1000 runs per round (mean microseconds per run)"
+starts=$($wrap "$fixture" --count 0 -- sh -c "$startup" sh 1000 "$bin/swipcs")
+echo "$starts"
+echo "$results" | awk -v starts="$starts" '
+  { t[$1] = $2; m[$1] = $3 }
+  END {
+    printf "== ratios\n"
+    printf "swipcs / cat  = %.3f (target <= 0.7)\n", t["swipcs"] / t["cat"]
+    printf "swipcs / ipcs = %.3f\n", t["swipcs"] / t["ipcs"]
+    printf "swipcs peak memory = %.1f MiB at 96,000 objects (target <= 16 MiB)\n", m["swipcs"] / 1024
+  }'
+echo "$starts" | awk '{ s[$1] += $2; n[$1]++ } END {
+  printf "start-up: swipcs -m %.0f us, ipcs -m %.0f us, ratio %.2f\n", s["swipcs-m"] / n["swipcs-m"], s["ipcs-m"] / n["ipcs-m"], (s["swipcs-m"] / n["swipcs-m"]) / (s["ipcs-m"] / n["ipcs-m"]) }'
