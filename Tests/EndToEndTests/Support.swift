@@ -132,7 +132,8 @@ enum Namespaces {
   }()
 
   static var available: Bool { mode != nil }
-  static let unavailableReason = "cannot create an IPC namespace here (neither unshare --ipc nor unshare --map-root-user)"
+  static let unavailableReason =
+    "cannot create an IPC namespace here (neither unshare --ipc nor unshare --map-root-user)"
 
   /// The users each mode runs as: root, and uid 65534 where the namespace has it.
   static var users: [String] { mode == .root ? ["root", "nobody"] : ["root"] }
@@ -189,7 +190,9 @@ struct Comparison {
     for index in 0..<max(left.count, right.count) {
       let l = index < left.count ? String(decoding: left[index], as: UTF8.self) : "<none>"
       let r = index < right.count ? String(decoding: right[index], as: UTF8.self) : "<none>"
-      if l != r { return "line \(index + 1):\n  util-linux: \(l.debugDescription)\n  swipcs:     \(r.debugDescription)" }
+      if l != r {
+        return "line \(index + 1):\n  util-linux: \(l.debugDescription)\n  swipcs:     \(r.debugDescription)"
+      }
     }
     return "differs"
   }

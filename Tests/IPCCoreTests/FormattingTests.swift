@@ -19,7 +19,10 @@ struct FormattingTests {
     out.append(Array("averyveryverylongusername".utf8), width: 10)
     out.append("|")
     out.appendDecimal(1_234_567_890_123, width: 10)
-    #expect(out.bytes.text == "42        |   -7|18446744073709551615|-9223372036854775808|averyveryv|averyveryverylongusername|1234567890123")
+    #expect(
+      out.bytes.text
+        == "42        |   -7|18446744073709551615|-9223372036854775808|averyveryv|averyveryverylongusername|1234567890123"
+    )
   }
 
   @Test(arguments: [(UInt32(0), "0", "0"), (0o600, "600", "0600"), (0o1666, "1666", "01666"), (0o7, "7", "07")])
@@ -32,7 +35,9 @@ struct FormattingTests {
     #expect(out.bytes.text == alternate)
   }
 
-  @Test(arguments: [(UInt32(0), "0x00000000"), (0x1234, "0x00001234"), (0xb177_c0b4, "0xb177c0b4"), (.max, "0xffffffff")])
+  @Test(arguments: [
+    (UInt32(0), "0x00000000"), (0x1234, "0x00001234"), (0xb177_c0b4, "0xb177c0b4"), (.max, "0xffffffff"),
+  ])
   func hexKeys(value: UInt32, text: String) {
     var out = OutputBuffer()
     out.appendHexKey(value)

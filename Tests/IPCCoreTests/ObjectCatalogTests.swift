@@ -3,7 +3,9 @@ import Glibc
 import IPCCore
 import Testing
 
-/// Makes objects of every kind in a private namespace, as root: some unreadable for others (0600), one readable
+/// Makes objects of every kind in a private namespace, as root.
+///
+/// Some are unreadable for others (0600), one readable
 /// (0644) of each kind, one with a sparse id, messages queued, a semaphore operated on, a segment attached and
 /// removed (dest). Exits with `code` when anything fails. Runs in an exit test's child only.
 private func populatePrivateNamespace(failingWith code: Int32) {

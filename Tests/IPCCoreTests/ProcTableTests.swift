@@ -103,7 +103,11 @@ struct ProcTableTests {
   @Test func malformedMessageQueueLines() throws {
     let table = try MessageQueue.parseProcFile(try fixture("malformed-msg.txt"), file: "msg")
     #expect(table.rows.map(\.permissions.id) == [0])
-    #expect(table.skipped.map(\.description) == ["msg:3: no 'ctime' field", "msg:4: 'cbytes' is not an unsigned 64-bit number: 'x0'"])
+    #expect(
+      table.skipped.map(\.description) == [
+        "msg:3: no 'ctime' field", "msg:4: 'cbytes' is not an unsigned 64-bit number: 'x0'",
+      ]
+    )
   }
 
   @Test func semaphoreSets() throws {

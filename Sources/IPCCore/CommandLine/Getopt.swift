@@ -41,6 +41,8 @@ package struct OptionParser {
   /// - Parameters:
   ///   - argc: the argument count, the program name included.
   ///   - argv: the argument vector; getopt permutes it in place, as it does in C.
+  ///   - shortOptions: getopt's short option string.
+  ///   - longOptions: the long options.
   package init(
     argc: Int32,
     argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,

@@ -13,7 +13,9 @@ package enum CommandLineNumber {
     byte == 0x20 || (0x09...0x0d).contains(byte)
   }
 
-  /// util-linux `strtos32_or_err`: `strtoimax(text, &end, 10)`, the whole text consumed, within Int32.
+  /// Parses an id as util-linux `strtos32_or_err` does.
+  ///
+  /// That is `strtoimax(text, &end, 10)`, the whole text consumed, within Int32.
   /// Leading white space and a sign are accepted; `0x10`, `12abc`, `1 ` and the empty string are not.
   package static func decimalInt32(_ text: [UInt8]) -> Result<Int32, NumberError> {
     var rest = text[...]

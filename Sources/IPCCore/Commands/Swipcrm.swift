@@ -1,4 +1,6 @@
-/// The `swipcrm` tool. Its behaviour is built in the swipcrm issue; until then it refuses to act.
+/// The `swipcrm` tool.
+///
+/// Its behaviour is built in the swipcrm issue; until then it refuses to act.
 package enum Swipcrm {
   package static func main() -> Int32 {
     Locale.adoptEnvironment()

@@ -16,7 +16,9 @@ package struct IPCError: Error, Hashable, Sendable, CustomStringConvertible {
   package var description: String { "\(operation) failed: \(Errno.message(code))" }
 }
 
-/// errno helpers. `errno` is read in one place, right after the call that set it.
+/// errno helpers.
+///
+/// `errno` is read in one place, right after the call that set it.
 package enum Errno {
   package static let invalidArgument = EINVAL
   package static let identifierRemoved = EIDRM

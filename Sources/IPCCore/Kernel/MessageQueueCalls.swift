@@ -2,7 +2,9 @@ import CIPCShim
 
 /// The message-queue calls: the only file that reaches `msgctl`.
 package enum MessageQueueCalls {
-  /// Removes queue `id`. The corresponding C call is `msgctl(id, IPC_RMID)`.
+  /// Removes queue `id`.
+  ///
+  /// The corresponding C call is `msgctl(id, IPC_RMID)`.
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("msgctl(IPC_RMID)") { cipc_msg_remove(id) }
   }

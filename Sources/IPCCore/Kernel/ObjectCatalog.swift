@@ -51,7 +51,9 @@ package enum ObjectCatalog {
     return Listing(rows: [], source: nil, skipped: [])
   }
 
-  /// Stats every slot up to the highest one in use. Returns nil when this way of asking does not work here.
+  /// Stats every slot up to the highest one in use.
+  ///
+  /// Returns nil when this way of asking does not work here.
   private static func walkSlots<Row: KernelListable>(_ type: Row.Type, ignoringPermissions: Bool) -> [Row]? {
     guard let highest = try? Row.highestIndex(), highest >= 0 else { return nil }
     let lookup: IPCLookup = ignoringPermissions ? .slotIgnoringPermissions : .readableSlot

@@ -2,7 +2,9 @@ import CIPCShim
 
 /// The semaphore calls: the only file that reaches `semctl` (through the shim, as it is variadic).
 package enum SemaphoreCalls {
-  /// Removes set `id`. The corresponding C call is `semctl(id, 0, IPC_RMID)`.
+  /// Removes set `id`.
+  ///
+  /// The corresponding C call is `semctl(id, 0, IPC_RMID)`.
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("semctl(IPC_RMID)") { cipc_sem_remove(id) }
   }

@@ -2,7 +2,9 @@ import CIPCShim
 
 /// The shared-memory calls: the only file that reaches `shmctl`.
 package enum SharedMemoryCalls {
-  /// Removes segment `id` (or marks an attached one for removal). The corresponding C call is `shmctl(id, IPC_RMID)`.
+  /// Removes segment `id`, or marks an attached one for removal.
+  ///
+  /// The corresponding C call is `shmctl(id, IPC_RMID)`.
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("shmctl(IPC_RMID)") { cipc_shm_remove(id) }
   }

@@ -3,9 +3,13 @@ package struct IPCMode: OptionSet, Hashable, Sendable {
   package var rawValue: UInt32
   package init(rawValue: UInt32) { self.rawValue = rawValue }
 
-  /// The segment is removed and goes away on its last detach. The corresponding C constant is `SHM_DEST`.
+  /// The segment is removed and goes away on its last detach.
+  ///
+  /// The corresponding C constant is `SHM_DEST`.
   package static let destroyed = IPCMode(rawValue: 0o1000)
-  /// The segment is locked in memory. The corresponding C constant is `SHM_LOCKED`.
+  /// The segment is locked in memory.
+  ///
+  /// The corresponding C constant is `SHM_LOCKED`.
   package static let locked = IPCMode(rawValue: 0o2000)
 
   /// The `rwxrwxrwx` bits alone (`mode & 0777`).

@@ -41,7 +41,8 @@ package struct NameCache {
 
   private mutating func lookUp(
     _ call: (
-      UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>
+      UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int,
+      UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>
     ) -> Int32
   ) -> [UInt8]? {
     var entry = passwd()

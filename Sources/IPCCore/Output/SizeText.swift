@@ -8,7 +8,12 @@ package enum SizeUnit: Sendable {
 
 /// util-linux's `size_to_human_string` with one-letter suffixes: `0B`, `1023B`, `12.1K`, `1024K`, `16E`.
 package enum HumanSize {
-  /// - Parameter decimalPoint: the locale's decimal point (`localeconv()`), `.` in the C locale.
+  /// The text of `bytes`.
+  ///
+  /// - Parameters:
+  ///   - bytes: the size.
+  ///   - decimalPoint: the locale's decimal point (`localeconv()`), `.` in the C locale.
+  /// - Returns: the text, such as `12.1K`.
   package static func text(_ bytes: UInt64, decimalPoint: [UInt8] = [UInt8(ascii: ".")]) -> [UInt8] {
     var exponent = 0
     for shift in stride(from: 10, through: 60, by: 10) where bytes >= UInt64(1) << UInt64(shift) {

@@ -12,8 +12,9 @@ package struct TimeText {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
   ]
 
-  /// The text of `ctime(time)` without its newline (`Sun Nov 22 21:32:32 2026`), or `(null)` where ctime fails,
-  /// as printf prints the NULL that util-linux passes it then. Objects made in the same second share one lookup.
+  /// The text of `ctime(time)` without its newline, such as `Sun Nov 22 21:32:32 2026`.
+  ///
+  /// It is `(null)` where ctime fails, as printf prints the NULL that util-linux passes it then. Objects made in the same second share one lookup.
   package mutating func ctime(_ time: Int64) -> [UInt8] {
     if time == lastTime { return lastText }
     var seconds = time_t(time)

@@ -57,7 +57,15 @@ extension SharedMemorySegment {
   ) throws(ProcParseError) -> ProcTable<SharedMemorySegment> {
     try ProcTableParser.parse(bytes, file: file, columns: SharedMemoryColumn.self) { r throws(ProcFieldError) in
       SharedMemorySegment(
-        permissions: try r.permissions(key: .key, id: .id, perms: .perms, uid: .uid, gid: .gid, cuid: .cuid, cgid: .cgid),
+        permissions: try r.permissions(
+          key: .key,
+          id: .id,
+          perms: .perms,
+          uid: .uid,
+          gid: .gid,
+          cuid: .cuid,
+          cgid: .cgid
+        ),
         size: try r.unsigned(.size, as: UInt64.self),
         attachCount: try r.unsigned(.nattch, as: UInt64.self),
         creatorPID: try r.processID(.cpid),
@@ -80,7 +88,15 @@ extension MessageQueue {
   ) throws(ProcParseError) -> ProcTable<MessageQueue> {
     try ProcTableParser.parse(bytes, file: file, columns: MessageQueueColumn.self) { r throws(ProcFieldError) in
       MessageQueue(
-        permissions: try r.permissions(key: .key, id: .id, perms: .perms, uid: .uid, gid: .gid, cuid: .cuid, cgid: .cgid),
+        permissions: try r.permissions(
+          key: .key,
+          id: .id,
+          perms: .perms,
+          uid: .uid,
+          gid: .gid,
+          cuid: .cuid,
+          cgid: .cgid
+        ),
         usedBytes: try r.unsigned(.cbytes, as: UInt64.self),
         messageCount: try r.unsigned(.qnum, as: UInt64.self),
         capacityBytes: nil,
@@ -102,7 +118,15 @@ extension SemaphoreSet {
   ) throws(ProcParseError) -> ProcTable<SemaphoreSet> {
     try ProcTableParser.parse(bytes, file: file, columns: SemaphoreColumn.self) { r throws(ProcFieldError) in
       SemaphoreSet(
-        permissions: try r.permissions(key: .key, id: .id, perms: .perms, uid: .uid, gid: .gid, cuid: .cuid, cgid: .cgid),
+        permissions: try r.permissions(
+          key: .key,
+          id: .id,
+          perms: .perms,
+          uid: .uid,
+          gid: .gid,
+          cuid: .cuid,
+          cgid: .cgid
+        ),
         count: try r.unsigned(.nsems, as: UInt64.self),
         operationTime: try r.time(.otime),
         changeTime: try r.time(.ctime)

@@ -61,8 +61,7 @@ struct ProcRecord<Column: ProcColumn> {
   }
 
   /// An unsigned decimal field that must fit `T`.
-  func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ column: Column, as type: T.Type) throws(ProcFieldError) -> T
-  {
+  func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ column: Column, as type: T.Type) throws(ProcFieldError) -> T {
     let text = try field(column)
     guard let value = Digits.unsigned(text), let narrowed = T(exactly: value) else {
       throw invalid(column, text, "an unsigned \(T.bitWidth)-bit number")
