@@ -222,8 +222,10 @@ enum DifferentialRun {
       result.status == 0,
       "the fixture failed: \(String(decoding: result.stderr, as: UTF8.self))"
     )
+    let expanded = String(decoding: Support.readFile(output + "/modes") ?? [], as: UTF8.self)
+      .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     var comparisons: [Comparison] = []
-    for (index, mode) in modes.enumerated() {
+    for (index, mode) in expanded.enumerated() {
       for user in Namespaces.users {
         func load(_ side: String) throws -> ProcessResult {
           let base = "\(output)/\(index).\(user).\(side)"

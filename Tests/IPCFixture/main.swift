@@ -1,7 +1,11 @@
 // ipc-fixture: makes a private IPC namespace, fills it with System V objects chosen by a seed, and runs a command
 // in it while holding the segments attached. Used by the end-to-end tests and the benchmark; never installed.
 //
-//   ipc-fixture [--seed N] [--count N] [--bulk N] [--single-user] [--set NAME=VALUE]... -- COMMAND [ARG...]
+//   ipc-fixture [--seed N] [--count N] [--bulk N] [--single-user] [--set NAME=VALUE]... [--set-after NAME=VALUE]...
+//               -- COMMAND [ARG...]
+//
+// --set writes /proc/sys/kernel/NAME before the objects are made, --set-after once they exist (so that limits
+// lower than the objects need can be shown).
 //
 // The namespace is made by this process (unshare(CLONE_NEWIPC)) before anything is created, so it can never
 // create, change or remove an object of the namespace it was started in. It needs CAP_SYS_ADMIN: run it as root
@@ -52,6 +56,7 @@ var count = 8
 var bulk = 0
 var singleUser = false
 var settings: [(String, String)] = []
+var settingsAfter: [(String, String)] = []
 var command: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -60,10 +65,10 @@ while let argument = arguments.popFirst() {
   case "--count": count = Int(arguments.popFirst() ?? "") ?? { fail("--count needs a number") }()
   case "--bulk": bulk = Int(arguments.popFirst() ?? "") ?? { fail("--bulk needs a number") }()
   case "--single-user": singleUser = true
-  case "--set":
+  case "--set", "--set-after":
     let pair = (arguments.popFirst() ?? "").split(separator: "=", maxSplits: 1).map(String.init)
-    guard pair.count == 2 else { fail("--set needs NAME=VALUE") }
-    settings.append((pair[0], pair[1]))
+    guard pair.count == 2 else { fail("\(argument) needs NAME=VALUE") }
+    if argument == "--set" { settings.append((pair[0], pair[1])) } else { settingsAfter.append((pair[0], pair[1])) }
   case "--":
     command = Array(arguments)
     arguments = []
@@ -188,6 +193,8 @@ if bulk > 0 {
     setOwner(kind: 2, id: set, mode: nextMode(index))
   }
 }
+
+for (name, value) in settingsAfter { writeSetting(name, value) }
 
 // MARK: The command
 

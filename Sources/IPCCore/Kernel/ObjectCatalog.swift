@@ -1,10 +1,10 @@
 /// Where a listing came from.
 package enum ListingSource: Hashable, Sendable {
-  /// `*_INFO` then `*_STAT_ANY` on every slot: every object, whatever its permissions.
+  /// `IPC_INFO` then `*_STAT_ANY` on every slot: every object, whatever its permissions.
   case kernelSlotsIgnoringPermissions
   /// `/proc/sysvipc/<kind>`: every object, whatever its permissions.
   case procFile
-  /// `*_INFO` then `*_STAT` on every slot: only the objects the caller may read (util-linux's own fallback).
+  /// `IPC_INFO` then `*_STAT` on every slot: only the objects the caller may read (util-linux's own fallback).
   case kernelReadableSlots
 }
 

@@ -6,18 +6,13 @@ package enum ProcFile {
     let fd = try Errno.retrying("open(\(path))") { Int(open(path, O_RDONLY | O_CLOEXEC)) }
     defer { close(Int32(fd)) }
     var bytes: [UInt8] = []
-    var chunk = 1 << 16
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let start = bytes.count
-      bytes.append(contentsOf: repeatElement(0, count: chunk))
       let count = try Errno.retrying("read(\(path))") {
-        bytes.withUnsafeMutableBytes { buffer in
-          Glibc.read(Int32(fd), buffer.baseAddress.map { $0 + start }, chunk)
-        }
+        chunk.withUnsafeMutableBytes { Glibc.read(Int32(fd), $0.baseAddress, $0.count) }
       }
-      bytes.removeLast(chunk - count)
       if count == 0 { return bytes }
-      chunk = min(chunk * 2, 1 << 22)
+      bytes.append(contentsOf: chunk[..<count])
     }
   }
 }

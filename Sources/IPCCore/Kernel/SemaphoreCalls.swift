@@ -8,6 +8,27 @@ package enum SemaphoreCalls {
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("semctl(IPC_RMID)") { cipc_sem_remove(id) }
   }
+
+  /// Each semaphore's value, waiter counts and last pid, asked one by one in util-linux's order so that a
+  /// failure names the same call (`semctl(GETVAL) failed: Permission denied` without read permission; a set
+  /// removed meanwhile fails the same way with EINVAL or EIDRM).
+  ///
+  /// The corresponding C calls are `semctl(id, n, GETVAL | GETNCNT | GETZCNT | GETPID)`.
+  package static func values(id: Int32, count: Int) throws(IPCError) -> [SemaphoreValue] {
+    var values: [SemaphoreValue] = []
+    values.reserveCapacity(count)
+    for number in 0..<Int32(clamping: count) {
+      values.append(
+        SemaphoreValue(
+          value: try Errno.check("semctl(GETVAL)") { cipc_sem_query(id, number, CIPC_SEM_VALUE) },
+          waitingForIncrease: try Errno.check("semctl(GETNCNT)") { cipc_sem_query(id, number, CIPC_SEM_NCOUNT) },
+          waitingForZero: try Errno.check("semctl(GETZCNT)") { cipc_sem_query(id, number, CIPC_SEM_ZCOUNT) },
+          lastPID: try Errno.check("semctl(GETPID)") { cipc_sem_query(id, number, CIPC_SEM_PID) }
+        )
+      )
+    }
+    return values
+  }
 }
 
 extension SemaphoreSet: KernelListable {

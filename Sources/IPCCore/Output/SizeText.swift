@@ -47,3 +47,42 @@ package enum HumanSize {
     return out.bytes
   }
 }
+
+extension OutputBuffer {
+  /// util-linux `ipc_print_size(unit, label, value, end, 0)`.
+  ///
+  /// A label ending in `=` is printed as it is; otherwise `label (bytes) = ` for bytes, `label (kbytes) = ` for
+  /// kilobytes and `label = ` for the rest. The value is plain, divided by 1024 for kilobytes, or human-readable.
+  package mutating func appendSize(
+    _ value: UInt64,
+    unit: SizeUnit,
+    label: String,
+    end: StaticString,
+    decimalPoint: [UInt8]
+  ) {
+    append(Array(label.utf8))
+    if !label.hasSuffix("=") {
+      switch unit {
+      case .bytes: append(" (bytes) = ")
+      case .kilobytes: append(" (kbytes) = ")
+      case .standard, .human: append(" = ")
+      }
+    }
+    switch unit {
+    case .standard, .bytes: appendDecimal(value)
+    case .kilobytes: appendDecimal(value / 1024)
+    case .human: append(HumanSize.text(value, decimalPoint: decimalPoint))
+    }
+    append(end)
+  }
+}
+
+/// The arithmetic of `ipcs -l`.
+package enum LimitArithmetic {
+  /// `shmall` pages times `multiplier` (the page size, or the page size in KiB), clamped as util-linux clamps an
+  /// overflow: to the largest multiple of `multiplier` that fits in 64 bits.
+  package static func total(pages: UInt64, multiplier: UInt64) -> UInt64 {
+    let (product, overflow) = pages.multipliedReportingOverflow(by: multiplier)
+    return overflow ? UInt64.max - (UInt64.max % multiplier) : product
+  }
+}

@@ -1,0 +1,87 @@
+/// Message-queue limits (`ipcs -l`), from `/proc/sys/kernel/msg*` or `IPC_INFO`.
+package struct MessageQueueLimits: Hashable, Sendable {
+  package var maxQueues: Int32
+  package var maxMessageSize: UInt64
+  package var defaultQueueSize: Int32
+
+  package init(maxQueues: Int32, maxMessageSize: UInt64, defaultQueueSize: Int32) {
+    self.maxQueues = maxQueues
+    self.maxMessageSize = maxMessageSize
+    self.defaultQueueSize = defaultQueueSize
+  }
+}
+
+/// Shared-memory limits, from `/proc/sys/kernel/shm*` or `IPC_INFO`.
+package struct SharedMemoryLimits: Hashable, Sendable {
+  package var maxSegments: UInt64
+  /// Bytes.
+  package var maxSegmentSize: UInt64
+  /// Pages.
+  package var maxTotalPages: UInt64
+  /// Bytes; the kernel's SHMMIN, always 1.
+  package var minSegmentSize: UInt64 = 1
+
+  package init(maxSegments: UInt64, maxSegmentSize: UInt64, maxTotalPages: UInt64) {
+    self.maxSegments = maxSegments
+    self.maxSegmentSize = maxSegmentSize
+    self.maxTotalPages = maxTotalPages
+  }
+}
+
+/// Semaphore limits, from `/proc/sys/kernel/sem` or `IPC_INFO`.
+package struct SemaphoreLimits: Hashable, Sendable {
+  package var maxSets: Int32
+  package var maxPerSet: Int32
+  package var maxTotal: Int32
+  package var maxOperationsPerCall: Int32
+  /// SEMVMX: a compile-time constant of the kernel, which ipcs prints without asking.
+  package var maxValue: UInt32 = 32767
+
+  package init(maxSets: Int32, maxPerSet: Int32, maxTotal: Int32, maxOperationsPerCall: Int32) {
+    self.maxSets = maxSets
+    self.maxPerSet = maxPerSet
+    self.maxTotal = maxTotal
+    self.maxOperationsPerCall = maxOperationsPerCall
+  }
+}
+
+/// `MSG_INFO` figures (`ipcs -u`).
+package struct MessageQueueUsage: Hashable, Sendable {
+  package var queues: Int32
+  package var messages: Int32
+  package var bytes: Int32
+}
+
+/// `SHM_INFO` figures.
+package struct SharedMemoryUsage: Hashable, Sendable {
+  package var segments: Int32
+  package var pagesAllocated: UInt64
+  package var pagesResident: UInt64
+  package var pagesSwapped: UInt64
+  package var swapAttempts: UInt64
+  package var swapSuccesses: UInt64
+}
+
+/// `SEM_INFO` figures.
+package struct SemaphoreUsage: Hashable, Sendable {
+  package var sets: Int32
+  package var semaphores: Int32
+}
+
+/// One semaphore of a set (`ipcs -s -i`).
+package struct SemaphoreValue: Hashable, Sendable {
+  package var value: Int32
+  /// Processes waiting for the value to increase.
+  package var waitingForIncrease: Int32
+  /// Processes waiting for the value to become zero.
+  package var waitingForZero: Int32
+  /// The last process to operate on it.
+  package var lastPID: Int32
+
+  package init(value: Int32, waitingForIncrease: Int32, waitingForZero: Int32, lastPID: Int32) {
+    self.value = value
+    self.waitingForIncrease = waitingForIncrease
+    self.waitingForZero = waitingForZero
+    self.lastPID = lastPID
+  }
+}
