@@ -231,4 +231,6 @@ int cipc_optind(void) { return optind; }
 
 void cipc_getopt_reset(void) { optind = 0; }
 
+void cipc_set_optind(int index) { optind = index; }
+
 int cipc_unshare_ipc(void) { return unshare(CLONE_NEWIPC); }

@@ -132,18 +132,22 @@ enum Namespaces {
   }()
 
   static var available: Bool { mode != nil }
+
+  /// What the fixture needs to hear when only the mapped root exists.
+  static var singleUser: [String] { mode == .mappedRoot ? ["--single-user"] : [] }
   static let unavailableReason =
     "cannot create an IPC namespace here (neither unshare --ipc nor unshare --map-root-user)"
 
   /// The users each mode runs as: root, and uid 65534 where the namespace has it.
   static var users: [String] { mode == .root ? ["root", "nobody"] : ["root"] }
 
-  /// The words that run `command` inside a fresh fixture namespace filled by `fixtureArguments`.
+  /// The words that run `command` inside a fresh fixture namespace filled by `fixtureArguments`, or, when that is
+  /// nil, run `command` alone (it then starts the fixture itself, once per namespace it needs).
   ///
   /// As root a private mount namespace also gets an /etc/passwd and /etc/group with a 25-character user name and
   /// a 22-character group name (util-linux truncates the first in list views and not in -c).
-  static func wrap(_ command: [String], fixtureArguments: [String], workDirectory: String) throws -> [String] {
-    let fixture = [Support.product("ipc-fixture")] + fixtureArguments
+  static func wrap(_ command: [String], fixtureArguments: [String]?, workDirectory: String) throws -> [String] {
+    let fixture = fixtureArguments.map { [Support.product("ipc-fixture")] + $0 + singleUser + ["--"] } ?? []
     switch mode {
     case .root:
       let passwd = (Support.readFile("/etc/passwd").map { String(decoding: $0, as: UTF8.self) } ?? "")
@@ -156,9 +160,9 @@ enum Namespaces {
       let script =
         "mount --bind \"$1/passwd\" /etc/passwd && mount --bind \"$1/group\" /etc/group && shift && exec \"$@\""
       return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", workDirectory]
-        + fixture + ["--"] + command
+        + fixture + command
     case .mappedRoot:
-      return ["unshare", "--map-root-user"] + fixture + ["--single-user", "--"] + command
+      return ["unshare", "--map-root-user"] + fixture + command
     case nil:
       return []
     }
@@ -171,6 +175,9 @@ struct Comparison {
   var user: String
   var reference: ProcessResult
   var candidate: ProcessResult
+  /// `ipcs` after each program ran, for removals.
+  var referenceAfter: [UInt8]? = nil
+  var candidateAfter: [UInt8]? = nil
 
   /// A readable account of the first difference, or nil when the two agree byte for byte.
   var difference: String? {
@@ -180,6 +187,9 @@ struct Comparison {
     }
     if let line = firstDifferentLine(reference.stdout, candidate.stdout) { parts.append("stdout \(line)") }
     if let line = firstDifferentLine(reference.stderr, candidate.stderr) { parts.append("stderr \(line)") }
+    if let after = referenceAfter, let line = firstDifferentLine(after, candidateAfter ?? []) {
+      parts.append("objects left \(line)")
+    }
     return parts.isEmpty ? nil : "[\(user)] '\(arguments)': " + parts.joined(separator: "; ")
   }
 
@@ -212,10 +222,16 @@ enum DifferentialRun {
     let candidate = Support.product(tool == "ipcs" ? "swipcs" : "swipcrm")
     try Support.writeFile(work + "/modes", modes.joined(separator: "\n") + "\n")
     let output = work + "/out"
+    let destructive = tool == "ipcrm"
     let command =
-      ["sh", Support.scriptsDirectory + "/run-modes.sh", output, tool, candidate, work + "/modes"] + Namespaces.users
+      destructive
+      ? [
+        "sh", Support.scriptsDirectory + "/run-removals.sh", output, tool, candidate, Support.product("ipc-fixture"),
+        work + "/modes",
+      ] + Namespaces.users + ["--"] + fixtureArguments + Namespaces.singleUser
+      : ["sh", Support.scriptsDirectory + "/run-modes.sh", output, tool, candidate, work + "/modes"] + Namespaces.users
     let result = try Support.run(
-      Namespaces.wrap(command, fixtureArguments: fixtureArguments, workDirectory: work),
+      Namespaces.wrap(command, fixtureArguments: destructive ? nil : fixtureArguments, workDirectory: work),
       environment: environment
     )
     try #require(
@@ -236,8 +252,17 @@ enum DifferentialRun {
             stderr: Support.readFile(base + ".err") ?? []
           )
         }
+        let base = "\(output)/\(index).\(user)"
+        let shown = Support.readFile(base + ".ref.args").map { String(decoding: $0, as: UTF8.self) } ?? mode
         comparisons.append(
-          Comparison(arguments: mode, user: user, reference: try load("ref"), candidate: try load("new"))
+          Comparison(
+            arguments: shown,
+            user: user,
+            reference: try load("ref"),
+            candidate: try load("new"),
+            referenceAfter: Support.readFile(base + ".ref.after"),
+            candidateAfter: Support.readFile(base + ".new.after")
+          )
         )
       }
     }

@@ -159,6 +159,8 @@ int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const s
 const char *cipc_optarg(void);
 /// The current `optind`.
 int cipc_optind(void);
+/// Sets `optind`: a caller that takes the next word as an option's argument skips it this way.
+void cipc_set_optind(int index);
 /// Restarts getopt scanning (optind = 0), for a second parse in one process (tests).
 void cipc_getopt_reset(void);
 

@@ -73,22 +73,34 @@ package struct OptionParser {
     }
     if code == -1 { return nil }
     if code == Int32(UInt8(ascii: "?")) { return .error }
-    let argument = cipc_optarg().map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
+    let argument = cipc_optarg().map(cStringBytes)
     return .option(code, argument: argument)
+  }
+
+  /// The word getopt will look at next, if any: after an option with an optional argument that was not attached,
+  /// this is the word that followed the option on the command line.
+  package var nextWord: [UInt8]? {
+    let index = Int(cipc_optind())
+    guard index < Int(argc), let word = argv[index] else { return nil }
+    return cStringBytes(word)
+  }
+
+  /// Takes `nextWord` as the current option's argument, so that getopt does not see it as an operand.
+  package mutating func consumeNextWord() {
+    cipc_set_optind(cipc_optind() + 1)
   }
 
   /// The operands left after the options (valid once `next()` returned nil).
   package var operands: [[UInt8]] {
     let first = Int(cipc_optind())
     guard first < Int(argc) else { return [] }
-    return (first..<Int(argc)).compactMap { index in
-      argv[index].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
-    }
+    return (first..<Int(argc)).compactMap { index in argv[index].map { cStringBytes($0) } }
   }
 }
 
-private func strlen(_ text: UnsafePointer<CChar>) -> Int {
+/// The bytes of a C string, without its NUL: arguments need not be UTF-8, so they stay bytes.
+func cStringBytes(_ text: UnsafePointer<CChar>) -> [UInt8] {
   var count = 0
   while text[count] != 0 { count += 1 }
-  return count
+  return Array(UnsafeRawBufferPointer(start: text, count: count))
 }

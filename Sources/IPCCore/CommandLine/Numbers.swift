@@ -43,3 +43,61 @@ package enum CommandLineNumber {
     return .success(narrowed)
   }
 }
+
+extension CommandLineNumber {
+  /// Parses a key as util-linux ipcrm reads one (`strtoul(text, &end, 0)`, the whole text consumed).
+  ///
+  /// Decimal, `0x` hex and leading-`0` octal, after optional white space and a sign. util-linux then silently
+  /// keeps the low 32 bits (`0x100004444` removes key `0x4444`); here a value outside `key_t`'s 32 bits, read as
+  /// signed (`-2147483648`…) or unsigned (…`0xffffffff`), is out of range instead, so that a typo cannot remove
+  /// another object.
+  package static func key(_ text: [UInt8]) -> Result<IPCKey, NumberError> {
+    var rest = text[...]
+    while let first = rest.first, isSpace(first) { rest = rest.dropFirst() }
+    var negative = false
+    if let first = rest.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+      negative = first == UInt8(ascii: "-")
+      rest = rest.dropFirst()
+    }
+    var radix: UInt64 = 10
+    if rest.starts(with: [UInt8(ascii: "0")]) {
+      let afterZero = rest.dropFirst()
+      if let x = afterZero.first, x | 0x20 == UInt8(ascii: "x"), let digit = afterZero.dropFirst().first,
+        hexValue(digit) != nil
+      {
+        radix = 16
+        rest = afterZero.dropFirst()
+      } else {
+        radix = 8
+      }
+    }
+    let digits = rest.prefix { hexValue($0).map { UInt64($0) < radix } ?? false }
+    guard !digits.isEmpty else { return .failure(.invalid) }
+    var magnitude: UInt64 = 0
+    var overflow = false
+    for byte in digits {
+      let (shifted, o1) = magnitude.multipliedReportingOverflow(by: radix)
+      let (sum, o2) = shifted.addingReportingOverflow(UInt64(hexValue(byte) ?? 0))
+      overflow = overflow || o1 || o2
+      magnitude = sum
+    }
+    // strtoul reports ERANGE before the junk that may follow the digits.
+    if overflow { return .failure(.outOfRange) }
+    guard digits.endIndex == rest.endIndex else { return .failure(.invalid) }
+    if negative {
+      guard magnitude <= 1 << 31 else { return .failure(.outOfRange) }
+      return .success(IPCKey(rawValue: Int32(truncatingIfNeeded: 0 &- magnitude)))
+    }
+    guard magnitude <= UInt64(UInt32.max) else { return .failure(.outOfRange) }
+    return .success(IPCKey(rawValue: Int32(bitPattern: UInt32(magnitude))))
+  }
+
+  private static func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+}

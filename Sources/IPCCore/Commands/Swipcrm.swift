@@ -1,11 +1,65 @@
-/// The `swipcrm` tool.
-///
-/// Its behaviour is built in the swipcrm issue; until then it refuses to act.
+/// The `swipcrm` tool: ipcrm's behaviour on IPCCore, with the command line checked before anything is removed.
 package enum Swipcrm {
+  /// Runs swipcrm on this process's arguments and returns the exit status.
   package static func main() -> Int32 {
+    // util-linux ipcrm with no arguments does nothing at all.
+    if CommandLine.argc <= 1 { return 0 }
     Locale.adoptEnvironment()
     let program = Program.current()
-    program.warn("not available yet in this version; nothing removed")
-    return 1
+    var out = OutputBuffer(descriptor: 1)
+    var status: Int32 = 0
+    switch SwipcrmCommandLine.parse(argc: CommandLine.argc, argv: CommandLine.unsafeArgv, program: program) {
+    case .nothing:
+      return 0
+    case .failed:
+      return 1
+    case .help:
+      out.append(Array(SwipcrmCommandLine.help(for: program).utf8))
+    case .version:
+      out.append(Array(Version.line(for: program).utf8))
+    case .legacy(let kind, let ids):
+      status = execute(program: program, to: &out) { (remover: inout Remover, out) throws(FatalRemovalError) in
+        for id in ids { try remover.remove(kind, id: id, byKey: false, verbose: false, to: &out) }
+        // util-linux prints this only when every id went.
+        if remover.failures == 0 { out.append("resource(s) deleted\n") }
+      }
+    case .run(let plan):
+      status = execute(program: program, dryRun: plan.dryRun, to: &out) {
+        (remover: inout Remover, out) throws(FatalRemovalError) in
+        for step in plan.steps {
+          switch step.target {
+          case .id(let id): try remover.remove(step.kind, id: id, byKey: false, verbose: step.verbose, to: &out)
+          case .key(let key, let typed):
+            try remover.remove(step.kind, key: key, typed: typed, verbose: step.verbose, to: &out)
+          }
+        }
+        // -a comes after the other options, in util-linux's order: segments, semaphores, queues.
+        for kind in [IPCKind.sharedMemory, .semaphores, .messageQueues] where plan.allOf.contains(kind) {
+          try remover.removeAll(kind, verbose: plan.verbose, to: &out)
+        }
+      }
+    }
+    if let code = out.finish() {
+      program.warn("write error: \(Errno.message(code))")
+      return 1
+    }
+    return status
+  }
+
+  /// Runs `body` with a remover; exit status 1 when anything failed, as soon as a fatal error happens.
+  private static func execute(
+    program: Program,
+    dryRun: Bool = false,
+    to out: inout OutputBuffer,
+    _ body: (inout Remover, inout OutputBuffer) throws(FatalRemovalError) -> Void
+  ) -> Int32 {
+    var remover = Remover(program: program, dryRun: dryRun)
+    do throws(FatalRemovalError) {
+      try body(&remover, &out)
+    } catch {
+      program.warn(error.message)
+      return 1
+    }
+    return remover.failures == 0 ? 0 : 1
   }
 }

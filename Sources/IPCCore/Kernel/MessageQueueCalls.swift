@@ -1,4 +1,5 @@
 import CIPCShim
+import Glibc
 
 /// The message-queue calls: the only file that reaches `msgctl`.
 package enum MessageQueueCalls {
@@ -7,6 +8,13 @@ package enum MessageQueueCalls {
   /// The corresponding C call is `msgctl(id, IPC_RMID)`.
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("msgctl(IPC_RMID)") { cipc_msg_remove(id) }
+  }
+
+  /// The identifier of the queue with `key`.
+  ///
+  /// The corresponding C call is `msgget(key, 0)`.
+  package static func lookUp(key: IPCKey) throws(IPCError) -> Int32 {
+    try Errno.check("msgget") { msgget(key.rawValue, 0) }
   }
 }
 

@@ -1,4 +1,5 @@
 import CIPCShim
+import Glibc
 
 /// The semaphore calls: the only file that reaches `semctl` (through the shim, as it is variadic).
 package enum SemaphoreCalls {
@@ -7,6 +8,13 @@ package enum SemaphoreCalls {
   /// The corresponding C call is `semctl(id, 0, IPC_RMID)`.
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("semctl(IPC_RMID)") { cipc_sem_remove(id) }
+  }
+
+  /// The identifier of the set with `key`.
+  ///
+  /// The corresponding C call is `semget(key, 0, 0)`.
+  package static func lookUp(key: IPCKey) throws(IPCError) -> Int32 {
+    try Errno.check("semget") { semget(key.rawValue, 0, 0) }
   }
 
   /// Each semaphore's value, waiter counts and last pid, asked one by one in util-linux's order so that a

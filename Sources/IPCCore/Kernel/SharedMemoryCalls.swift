@@ -1,4 +1,5 @@
 import CIPCShim
+import Glibc
 
 /// The shared-memory calls: the only file that reaches `shmctl`.
 package enum SharedMemoryCalls {
@@ -7,6 +8,13 @@ package enum SharedMemoryCalls {
   /// The corresponding C call is `shmctl(id, IPC_RMID)`.
   package static func remove(id: Int32) throws(IPCError) {
     _ = try Errno.check("shmctl(IPC_RMID)") { cipc_shm_remove(id) }
+  }
+
+  /// The identifier of the segment with `key`.
+  ///
+  /// The corresponding C call is `shmget(key, 0, 0)`.
+  package static func lookUp(key: IPCKey) throws(IPCError) -> Int32 {
+    try Errno.check("shmget") { shmget(key.rawValue, 0, 0) }
   }
 }
 

@@ -13,6 +13,7 @@
 set -u
 out=$1 tool=$2 new=$3 modes=$4
 shift 4
+users=$*
 mkdir -p "$out/new-bin"
 ln -sf "$new" "$out/new-bin/$tool"
 ids() { awk 'NR > 1 { print $2 }' "/proc/sysvipc/$1"; }
@@ -27,16 +28,16 @@ done < "$modes" > "$out/modes"
 n=0
 while IFS= read -r args || [ -n "$args" ]; do
   printf '%s' "$args" > "$out/$n.args"
-  for user in "$@"; do
+  for user in $users; do
     for side in ref new; do
       if [ "$side" = ref ]; then path=/usr/bin:/bin; else path=$out/new-bin:/usr/bin:/bin; fi
       base=$out/$n.$user.$side
+      # A mode is shell words: quotes in it group and protect, as on a command line.
+      eval "set -- $args"
       if [ "$user" = root ]; then
-        # shellcheck disable=SC2086 # the mode's words are meant to be split
-        PATH=$path $tool $args > "$base.out" 2> "$base.err" < /dev/null
+        PATH=$path $tool "$@" > "$base.out" 2> "$base.err" < /dev/null
       else
-        # shellcheck disable=SC2086
-        PATH=$path setpriv --reuid=65534 --regid=65534 --clear-groups $tool $args > "$base.out" 2> "$base.err" < /dev/null
+        PATH=$path setpriv --reuid=65534 --regid=65534 --clear-groups $tool "$@" > "$base.out" 2> "$base.err" < /dev/null
       fi
       echo $? > "$base.rc"
     done
