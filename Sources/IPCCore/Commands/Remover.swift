@@ -93,13 +93,13 @@ package struct Remover {
   /// left alone without a word; those it may read but not remove are reported).
   package mutating func removeAll(_ kind: IPCKind, verbose: Bool, to out: inout OutputBuffer) throws(FatalRemovalError)
   {
-    let ids: [Int32]?
+    let worked: Bool
     switch kind {
-    case .sharedMemory: ids = readableIDs(SharedMemorySegment.self)
-    case .messageQueues: ids = readableIDs(MessageQueue.self)
-    case .semaphores: ids = readableIDs(SemaphoreSet.self)
+    case .sharedMemory: worked = try removeAll(SharedMemorySegment.self, verbose: verbose, to: &out)
+    case .messageQueues: worked = try removeAll(MessageQueue.self, verbose: verbose, to: &out)
+    case .semaphores: worked = try removeAll(SemaphoreSet.self, verbose: verbose, to: &out)
     }
-    guard let ids else {
+    guard worked else {
       let what =
         switch kind {
         case .sharedMemory: "shared memory"
@@ -108,11 +108,15 @@ package struct Remover {
         }
       throw FatalRemovalError(message: "kernel not configured for \(what)")
     }
-    for id in ids { try remove(kind, id: id, byKey: false, verbose: verbose, to: &out) }
   }
 
-  private func readableIDs<Row: KernelListable>(_ type: Row.Type) -> [Int32]? {
-    let listing = ObjectCatalog.list(Row.self, sources: [.kernelReadableSlots])
-    return listing.source == nil ? nil : listing.rows.map(\.permissions.id)
+  private mutating func removeAll<Row: KernelListable>(
+    _ type: Row.Type,
+    verbose: Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) -> Bool {
+    try ObjectCatalog.visitReadable(Row.self) { (row: Row) throws(FatalRemovalError) in
+      try remove(Row.kind, id: row.permissions.id, byKey: false, verbose: verbose, to: &out)
+    }
   }
 }

@@ -55,29 +55,58 @@ package enum ObjectCatalog {
   ///
   /// Returns nil when this way of asking does not work here.
   private static func walkSlots<Row: KernelListable>(_ type: Row.Type, ignoringPermissions: Bool) -> [Row]? {
-    guard let highest = try? Row.highestIndex(), highest >= 0 else { return nil }
-    let lookup: IPCLookup = ignoringPermissions ? .slotIgnoringPermissions : .readableSlot
     var rows: [Row] = []
+    let worked = visitSlots(Row.self, ignoringPermissions: ignoringPermissions, reserve: { rows.reserveCapacity($0) }) {
+      rows.append($0)
+    }
+    return worked ? rows : nil
+  }
+
+  /// Hands every object the caller may read to `visit` as soon as its slot is read, in slot order: util-linux
+  /// `remove_all` removes each object as it finds it, and so does swipcrm `-a`.
+  ///
+  /// Returns false when `IPC_INFO` fails (the kernel has no such IPC); objects that vanish or may not be read are
+  /// passed over.
+  package static func visitReadable<Row: KernelListable, Failure: Error>(
+    _ type: Row.Type,
+    _ visit: (Row) throws(Failure) -> Void
+  ) throws(Failure) -> Bool {
+    try visitSlots(Row.self, ignoringPermissions: false, reserve: { _ in }, visit)
+  }
+
+  private static func visitSlots<Row: KernelListable, Failure: Error>(
+    _ type: Row.Type,
+    ignoringPermissions: Bool,
+    reserve: (Int) -> Void,
+    _ visit: (Row) throws(Failure) -> Void
+  ) throws(Failure) -> Bool {
+    guard let highest = try? Row.highestIndex(), highest >= 0 else { return false }
     // Slots hold at most one object each; the cap keeps a sparse table (ipcmni_extend allows 16M slots) cheap.
-    rows.reserveCapacity(min(Int(highest) + 1, 1 << 16))
+    reserve(min(Int(highest) + 1, 1 << 16))
+    let lookup: IPCLookup = ignoringPermissions ? .slotIgnoringPermissions : .readableSlot
+    var found = false
     for index in 0...highest {
+      let row: Row
       do throws(IPCError) {
-        rows.append(try Row.stat(index, lookup: lookup))
+        row = try Row.stat(index, lookup: lookup)
       } catch {
         switch error.code {
         case Errno.invalidArgument, Errno.identifierRemoved:
           continue  // an empty slot, or an object removed while we walk
         case Errno.permissionDenied, Errno.notPermitted:
-          if ignoringPermissions { return nil }  // *_STAT_ANY refused by a security module
+          if ignoringPermissions { return false }  // *_STAT_ANY refused by a security module
           continue  // *_STAT: an object the caller may not read is left out, as util-linux leaves it out
         default:
-          return nil
+          if ignoringPermissions { return false }
+          continue  // util-linux's walks pass over any failure
         }
       }
+      found = true
+      try visit(row)
     }
     // A kernel before 4.17 answers EINVAL for the unknown *_STAT_ANY command on every slot, used or not: an empty
     // walk is only believed when the kernel also counts no object.
-    if ignoringPermissions && rows.isEmpty && (try? Row.count()) != 0 { return nil }
-    return rows
+    if ignoringPermissions && !found && (try? Row.count()) != 0 { return false }
+    return true
   }
 }

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Removal benchmark: `ipcrm -a` and `swipcrm -a` on 32,000 objects of each kind, each run in a fresh private IPC
+# namespace filled the same way. Prints the median wall time of each and the ratio (target: swipcrm <= 1.05 x).
+#
+#   bench/removal.sh [RUNS]        (default 7 runs per tool; needs root or unprivileged user namespaces)
+set -eu
+runs=${1:-7}
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+swift build -c release --static-swift-stdlib >/dev/null
+swift build --product ipc-fixture >/dev/null
+fixture=$here/.build/debug/ipc-fixture
+wrap=""
+[ "$(id -u)" = 0 ] || wrap="unshare --map-root-user"
+objects=32000
+
+# Inside a fresh namespace: time one `TOOL -a`, check that nothing is left, print microseconds.
+one=$(cat <<'INNER'
+set -eu
+start=$(date +%s%N)
+"$@" -a
+end=$(date +%s%N)
+left=$(cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem | wc -l)
+[ "$left" = 3 ] || { echo "bench: $1 -a left $((left - 3)) objects" >&2; exit 1; }
+echo $(( (end - start) / 1000 ))
+INNER
+)
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+once() { # tool
+  $wrap "$fixture" --bulk "$objects" --set shmmni=32768 --set msgmni=32768 \
+    --set "sem=32000 1024000000 500 32768" -- sh -c "$one" sh "$1"
+}
+
+echo "== removal, $objects objects of each kind, $runs runs each (median wall microseconds)"
+times=$(mktemp -d)
+trap 'rm -rf "$times"' EXIT
+i=0
+while [ $i -lt "$runs" ]; do
+  # The tools take turns, so that neither always runs on a warmer machine.
+  once /usr/bin/ipcrm >> "$times/ref"
+  once "$here/.build/release/swipcrm" >> "$times/new"
+  i=$((i + 1))
+done
+ref=$(median < "$times/ref")
+new=$(median < "$times/new")
+echo "ipcrm -a   $ref"
+echo "swipcrm -a $new"
+awk -v r="$ref" -v n="$new" 'BEGIN { printf "swipcrm / ipcrm = %.3f (target <= 1.05)\n", n / r }'
