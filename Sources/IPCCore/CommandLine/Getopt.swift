@@ -24,6 +24,18 @@ package struct LongOption: Sendable {
   }
 }
 
+extension [LongOption] {
+  /// Every spelling the parser accepts, `-x` and `--long`: the short options of `shortOptions` (getopt's string)
+  /// and the long ones of this table.
+  package func spellings(shortOptions: StaticString) -> Set<String> {
+    var result = Set(map { "--\($0.name)" })
+    shortOptions.withUTF8Buffer { bytes in
+      for byte in bytes where byte != UInt8(ascii: ":") { result.insert("-" + String(UnicodeScalar(byte))) }
+    }
+    return result
+  }
+}
+
 /// glibc getopt_long over the process's argv: GNU permutation, unambiguous abbreviations, and glibc's own
 /// diagnostics (`invalid option -- 'x'`, `option '--s' is ambiguous; …`) on stderr, exactly as util-linux gets them.
 package struct OptionParser {

@@ -40,6 +40,11 @@ package enum SwipcrmRequest: Equatable, Sendable {
 
 /// swipcrm's option table and parser: ipcrm's getopt string `q:m:s:Q:M:S:a::vhV`, plus `-n/--dry-run`.
 package enum SwipcrmCommandLine {
+  static let shortOptions: StaticString = "q:m:s:Q:M:S:a::nvhV"
+
+  /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
+  package static var optionSpellings: Set<String> { longOptions.spellings(shortOptions: shortOptions) }
+
   static let longOptions: [LongOption] = [
     LongOption("shmem-id", .required, "m"),
     LongOption("shmem-key", .required, "M"),
@@ -81,7 +86,7 @@ package enum SwipcrmCommandLine {
     if let first = words.first, let kind = legacyKind(first) {
       return parseLegacy(kind, ids: Array(words.dropFirst()), program: program)
     }
-    var parser = OptionParser(argc: argc, argv: argv, shortOptions: "q:m:s:Q:M:S:a::nvhV", longOptions: longOptions)
+    var parser = OptionParser(argc: argc, argv: argv, shortOptions: shortOptions, longOptions: longOptions)
     var plan = RemovalPlan()
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {

@@ -36,6 +36,11 @@ package enum SwipcsRequest: Equatable, Sendable {
 package enum SwipcsCommandLine {
   static let human: Int32 = 256
 
+  static let shortOptions: StaticString = "i:qmsatpclubVh"
+
+  /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
+  package static var optionSpellings: Set<String> { longOptions.spellings(shortOptions: shortOptions) }
+
   static let longOptions: [LongOption] = [
     LongOption("id", .required, "i"),
     LongOption("queues", .none, "q"),
@@ -60,7 +65,7 @@ package enum SwipcsCommandLine {
     argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
     program: Program
   ) -> SwipcsRequest {
-    var parser = OptionParser(argc: argc, argv: argv, shortOptions: "i:qmsatpclubVh", longOptions: longOptions)
+    var parser = OptionParser(argc: argc, argv: argv, shortOptions: shortOptions, longOptions: longOptions)
     var options = SwipcsOptions()
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {

@@ -1,0 +1,33 @@
+# fish completion for swipcrm. Ids and keys come from /proc/sysvipc, read with fish builtins.
+
+function __swipcrm_objects --description 'ids, or keys as 0x%08x (IPC_PRIVATE left out), of one IPC kind'
+    test -r /proc/sysvipc/$argv[1]; or return
+    while read -l key id rest
+        string match -qr '^-?[0-9]+$' -- $key; or continue
+        if test $argv[2] = id
+            echo $id
+        else if test $key -ne 0
+            printf '0x%08x\n' (math "($key + 4294967296) % 4294967296")
+        end
+    end </proc/sysvipc/$argv[1]
+end
+
+function __swipcrm_legacy --description 'true when the first word is shm, msg or sem'
+    set -l tokens (commandline -opc)
+    test (count $tokens) -ge 2; and contains -- $tokens[2] shm msg sem
+end
+
+complete -c swipcrm -f
+complete -c swipcrm -n 'test (count (commandline -opc)) -eq 1' -a 'shm msg sem' -d 'old form: kind, then ids'
+complete -c swipcrm -n __swipcrm_legacy -a '(__swipcrm_objects (commandline -opc)[2] id)'
+complete -c swipcrm -s m -l shmem-id -x -a '(__swipcrm_objects shm id)' -d 'remove shared memory segment by id'
+complete -c swipcrm -s M -l shmem-key -x -a '(__swipcrm_objects shm key)' -d 'remove shared memory segment by key'
+complete -c swipcrm -s q -l queue-id -x -a '(__swipcrm_objects msg id)' -d 'remove message queue by id'
+complete -c swipcrm -s Q -l queue-key -x -a '(__swipcrm_objects msg key)' -d 'remove message queue by key'
+complete -c swipcrm -s s -l semaphore-id -x -a '(__swipcrm_objects sem id)' -d 'remove semaphore by id'
+complete -c swipcrm -s S -l semaphore-key -x -a '(__swipcrm_objects sem key)' -d 'remove semaphore by key'
+complete -c swipcrm -s a -l all -a 'shm msg sem' -d 'remove all (in the specified category)'
+complete -c swipcrm -s n -l dry-run -d 'show what would be removed, and remove nothing'
+complete -c swipcrm -s v -l verbose -d 'explain what is being done'
+complete -c swipcrm -s h -l help -d 'display this help'
+complete -c swipcrm -s V -l version -d 'display version'
