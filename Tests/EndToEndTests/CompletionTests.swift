@@ -19,7 +19,11 @@ struct CompletionTests {
     let work = try Support.temporaryDirectory()
     defer { Support.removeTree(work) }
     let result = try Support.run(
-      try Namespaces.wrap(["bash", "-c", script], fixtureArguments: ["--seed", "51", "--count", "6"], workDirectory: work)
+      try Namespaces.wrap(
+        ["bash", "-c", script],
+        fixtureArguments: ["--seed", "51", "--count", "6"],
+        workDirectory: work
+      )
     )
     try #require(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
     let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)

@@ -96,6 +96,9 @@ struct DocumentationTests {
   }
 
   @Test func versionComesFromOnePlace() {
-    #expect(Version.line(for: Program(name: "swipcs")) == "swipcs from swipcs \(Version.number) (util-linux 2.38.1 compatible)\n")
+    #expect(
+      Version.line(for: Program(name: "swipcs"))
+        == "swipcs from swipcs \(Version.number) (util-linux 2.38.1 compatible)\n"
+    )
   }
 }
