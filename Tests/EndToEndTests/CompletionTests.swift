@@ -16,15 +16,7 @@ struct CompletionTests {
       echo ---
       tail -n +2 /proc/sysvipc/shm | while read -r key id rest; do printf '%s 0x%08x\\n' "$id" $((key & 0xffffffff)); done
       """
-    let work = try Support.temporaryDirectory()
-    defer { Support.removeTree(work) }
-    let result = try Support.run(
-      try Namespaces.wrap(
-        ["bash", "-c", script],
-        fixtureArguments: ["--seed", "51", "--count", "6"],
-        workDirectory: work
-      )
-    )
+    let result = try Namespaces.runScript(script, fixtureArguments: ["--seed", "51", "--count", "6"])
     try #require(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
     let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
     let separator = try #require(lines.firstIndex(of: "---"))

@@ -38,13 +38,17 @@ struct RemovalTests {
   }
 
   /// Runs `modes` with both programs; returns, per mode and user, util-linux's and swipcrm's results.
-  static func run(_ modes: [String], seed: UInt64 = 43) throws -> [Comparison] {
-    try DifferentialRun.run(tool: "ipcrm", modes: modes, fixtureArguments: ["--seed", String(seed), "--count", "4"])
+  static func run(_ modes: [String], seed: UInt64 = 43, extra: [String] = []) throws -> [Comparison] {
+    try DifferentialRun.run(
+      tool: "ipcrm",
+      modes: modes,
+      fixtureArguments: ["--seed", String(seed), "--count", "4"] + extra
+    )
   }
 
   /// What `ipcs` shows in an untouched namespace made from the same seed.
-  static func untouched(seed: UInt64 = 43) throws -> [UInt8] {
-    let results = try run(["-V"], seed: seed)
+  static func untouched(seed: UInt64 = 43, extra: [String] = []) throws -> [UInt8] {
+    let results = try run(["-V"], seed: seed, extra: extra)
     return try #require(results.first?.candidateAfter)
   }
 

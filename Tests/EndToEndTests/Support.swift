@@ -169,6 +169,27 @@ enum Namespaces {
   }
 }
 
+extension Namespaces {
+  /// Runs a bash `script` inside a fresh fixture namespace made from `fixtureArguments`. The script finds
+  /// `$SWIPCS`, `$SWIPCRM` (our builds), `$NEW` (a directory where they are also named ipcs and ipcrm, to put
+  /// first in PATH), `$WORK` (a scratch directory) and `$SCRIPTS`.
+  static func runScript(_ script: String, fixtureArguments: [String]) throws -> ProcessResult {
+    let work = try Support.temporaryDirectory()
+    defer { Support.removeTree(work) }
+    let new = work + "/new-bin"
+    let prologue = """
+      set -u
+      export SWIPCS='\(Support.product("swipcs"))' SWIPCRM='\(Support.product("swipcrm"))'
+      export WORK='\(work)' NEW='\(new)' SCRIPTS='\(Support.scriptsDirectory)'
+      mkdir -p "$NEW" && ln -s "$SWIPCS" "$NEW/ipcs" && ln -s "$SWIPCRM" "$NEW/ipcrm"
+
+      """
+    return try Support.run(
+      wrap(["bash", "-c", prologue + script], fixtureArguments: fixtureArguments, workDirectory: work)
+    )
+  }
+}
+
 /// One mode run by both programs as one user.
 struct Comparison {
   var arguments: String

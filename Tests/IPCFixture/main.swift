@@ -1,8 +1,12 @@
 // ipc-fixture: makes a private IPC namespace, fills it with System V objects chosen by a seed, and runs a command
 // in it while holding the segments attached. Used by the end-to-end tests and the benchmark; never installed.
 //
-//   ipc-fixture [--seed N] [--count N] [--bulk N] [--single-user] [--set NAME=VALUE]... [--set-after NAME=VALUE]...
-//               -- COMMAND [ARG...]
+//   ipc-fixture [--seed N] [--count N] [--bulk N] [--single-user] [--root-mode0] [--big-set N] [--churn]
+//               [--set NAME=VALUE]... [--set-after NAME=VALUE]... -- COMMAND [ARG...]
+//
+// --root-mode0 makes every object root's with mode 0; --big-set N adds one semaphore set of N semaphores;
+// --churn runs a second process that creates and removes objects of all three kinds as fast as it can until
+// the command ends.
 //
 // --set writes /proc/sys/kernel/NAME before the objects are made, --set-after once they exist (so that limits
 // lower than the objects need can be shown).
@@ -55,6 +59,9 @@ var seed: UInt64 = 1
 var count = 8
 var bulk = 0
 var singleUser = false
+var rootModeZero = false
+var bigSet = 0
+var churn = false
 var settings: [(String, String)] = []
 var settingsAfter: [(String, String)] = []
 var command: [String] = []
@@ -65,6 +72,12 @@ while let argument = arguments.popFirst() {
   case "--count": count = Int(arguments.popFirst() ?? "") ?? { fail("--count needs a number") }()
   case "--bulk": bulk = Int(arguments.popFirst() ?? "") ?? { fail("--bulk needs a number") }()
   case "--single-user": singleUser = true
+  case "--root-mode0": rootModeZero = true
+  case "--big-set": bigSet = Int(arguments.popFirst() ?? "") ?? { fail("--big-set needs a number") }()
+  case "--churn": churn = true
+  case "--churn-child":
+    // Internal: the churning process itself (started by --churn inside the namespace it is to churn).
+    churnForever()
   case "--set", "--set-after":
     let pair = (arguments.popFirst() ?? "").split(separator: "=", maxSplits: 1).map(String.init)
     guard pair.count == 2 else { fail("\(argument) needs NAME=VALUE") }
@@ -110,7 +123,11 @@ func asCreator<T>(_ creator: (UInt32, UInt32), _ body: () -> T) -> T {
 
 @MainActor func setOwner(kind: Int32, id: Int32, mode: UInt32) {
   let owner = random.pick(owners)
-  _ = check(cipc_set_owner(kind, id, owner.0, owner.1, mode), "IPC_SET")
+  if rootModeZero {
+    _ = check(cipc_set_owner(kind, id, 0, 0, 0), "IPC_SET")
+  } else {
+    _ = check(cipc_set_owner(kind, id, owner.0, owner.1, mode), "IPC_SET")
+  }
 }
 
 @MainActor func nextMode(_ index: Int) -> UInt32 {
@@ -194,7 +211,50 @@ if bulk > 0 {
   }
 }
 
+if bigSet > 0 {
+  let set = check(semget(IPC_PRIVATE, Int32(bigSet), IPC_CREAT | 0o640), "semget(\(bigSet))")
+  let values = (0..<bigSet).map { UInt16($0 % 32768) }
+  _ = check(values.withUnsafeBufferPointer { cipc_sem_setall(set, $0.baseAddress) }, "SETALL")
+  var operation = sembuf(sem_num: UInt16(bigSet - 1), sem_op: 1, sem_flg: 0)
+  _ = check(semop(set, &operation, 1), "semop")
+}
+
 for (name, value) in settingsAfter { writeSetting(name, value) }
+
+/// Creates and removes objects of every kind, keeping a few alive at any moment, until the parent goes away or
+/// ten million operations have been done (a bound that does not depend on time).
+func churnForever() -> Never {
+  let parent = getppid()
+  var alive: [(Int32, Int32)] = []
+  for round in 0..<10_000_000 {
+    if round % 256 == 0 && getppid() != parent { exit(0) }
+    let kind = Int32(round % 3)
+    let id: Int32 =
+      switch kind {
+      case 0: shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0o600)
+      case 1: msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
+      default: semget(IPC_PRIVATE, 4, IPC_CREAT | 0o600)
+      }
+    if id >= 0 { alive.append((kind, id)) }
+    if alive.count > 6 || id < 0 {
+      guard !alive.isEmpty else { continue }
+      let (oldKind, oldID) = alive.removeFirst()
+      switch oldKind {
+      case 0: _ = shmctl(oldID, IPC_RMID, nil)
+      case 1: _ = msgctl(oldID, IPC_RMID, nil)
+      default: _ = cipc_sem_remove(oldID)
+      }
+    }
+  }
+  exit(0)
+}
+
+var churner: pid_t = 0
+if churn {
+  var churnArgv: [UnsafeMutablePointer<CChar>?] = [strdup("/proc/self/exe"), strdup("--churn-child"), nil]
+  let started = posix_spawn(&churner, "/proc/self/exe", nil, nil, &churnArgv, environ)
+  guard started == 0 else { fail("cannot start the churning process: \(String(cString: strerror(started)))") }
+}
 
 // MARK: The command
 
@@ -205,6 +265,10 @@ guard spawned == 0 else { fail("cannot run \(command[0]): \(String(cString: stre
 var status: Int32 = 0
 while waitpid(pid, &status, 0) < 0 {
   guard errno == EINTR else { fail("waitpid: \(String(cString: strerror(errno)))") }
+}
+if churner > 0 {
+  kill(churner, SIGKILL)
+  while waitpid(churner, nil, 0) < 0 && errno == EINTR {}
 }
 for address in attachments { shmdt(address) }
 // Exit as the command did.

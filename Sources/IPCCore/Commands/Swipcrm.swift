@@ -39,8 +39,8 @@ package enum Swipcrm {
         }
       }
     }
-    if let code = out.finish() {
-      program.warn("write error: \(Errno.message(code))")
+    if let failure = out.finish() {
+      program.warn(failure)
       return 1
     }
     return status

@@ -18,8 +18,8 @@ package enum Swipcs {
     case .run(let options):
       status = run(options, program: program, to: &out)
     }
-    if let code = out.finish() {
-      program.warn("write error: \(Errno.message(code))")
+    if let failure = out.finish() {
+      program.warn(failure)
       return 1
     }
     return status

@@ -4,8 +4,7 @@ import Glibc
 ///
 /// The renderers append; `flushIfFull()` after each row writes whole rows in 64 KiB chunks, so a large listing
 /// never sits in memory at once and no row is ever written in part by us. A write error is remembered, the rest of
-/// the output is dropped, and `finish()` reports it as util-linux's `close_stdout` does: EPIPE and EBADF are
-/// quiet, anything else is `write error`.
+/// the output is dropped, and `finish()` words it as util-linux's `close_stdout` does (see there).
 ///
 /// The bytes live in memory this value owns (it is not copyable, and frees them when it ends): appending to an
 /// `Array` costs a uniqueness and capacity check per call, which was a fifth of swipcs's user time at 96,000 rows.
@@ -17,6 +16,10 @@ package struct OutputBuffer: ~Copyable {
   private let descriptor: Int32?
   /// The errno of the first failed write.
   package private(set) var writeError: Int32?
+  /// Every byte ever appended.
+  private var total = 0
+  /// The size of the buffer glibc's stdio would give this descriptor: `min(st_blksize, BUFSIZ)`.
+  private let stdioBuffer: Int
   private static let chunk = 1 << 16
 
   /// A buffer that writes to `descriptor`.
@@ -24,6 +27,9 @@ package struct OutputBuffer: ~Copyable {
     self.descriptor = descriptor
     capacity = Self.chunk + 8192
     base = .allocate(capacity: capacity)
+    var info = stat()
+    let blockSize = fstat(descriptor, &info) == 0 ? Int(info.st_blksize) : 0
+    stdioBuffer = blockSize > 0 && blockSize < Int(BUFSIZ) ? blockSize : Int(BUFSIZ)
   }
 
   /// A buffer that only collects.
@@ -31,6 +37,7 @@ package struct OutputBuffer: ~Copyable {
     descriptor = nil
     capacity = 256
     base = .allocate(capacity: capacity)
+    stdioBuffer = Int(BUFSIZ)
   }
 
   deinit { base.deallocate() }
@@ -38,9 +45,11 @@ package struct OutputBuffer: ~Copyable {
   /// What has been appended and not yet flushed.
   package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+  /// Makes room for `extra` bytes that the caller then appends (and counts).
   @inline(__always)
   private mutating func reserve(_ extra: Int) {
     if count + extra > capacity { grow(count + extra) }
+    total += extra
   }
 
   private mutating func grow(_ needed: Int) {
@@ -74,11 +83,18 @@ package struct OutputBuffer: ~Copyable {
     }
   }
 
-  /// Flushes, then tells whether a write error must be reported (EPIPE and EBADF are not, as in util-linux).
-  package mutating func finish() -> Int32? {
+  /// Flushes, then says what util-linux's `close_stdout` would say of the writes, or nil when all is well.
+  ///
+  /// C's stdio would have written during the run once the output outgrew its buffer; a failure then sets the
+  /// stream's error flag, and `close_stdout` reports a bare `write error` whatever the errno (a closed pipe with
+  /// SIGPIPE ignored included). Output that fits the buffer is first written by the final flush, whose errno is
+  /// reported (`write error: No space left on device`) unless it is EPIPE or EBADF, which are quiet.
+  package mutating func finish() -> String? {
     flush()
-    guard let code = writeError, code != EPIPE, code != EBADF else { return nil }
-    return code
+    guard let code = writeError else { return nil }
+    if total > stdioBuffer { return "write error" }
+    if code == EPIPE || code == EBADF { return nil }
+    return "write error: \(Errno.message(code))"
   }
 
   // MARK: Appending
