@@ -170,7 +170,9 @@ enum Namespaces {
 }
 
 extension Namespaces {
-  /// Runs a bash `script` inside a fresh fixture namespace made from `fixtureArguments`. The script finds
+  /// Runs a bash `script` inside a fresh fixture namespace made from `fixtureArguments`.
+  ///
+  /// The script finds
   /// `$SWIPCS`, `$SWIPCRM` (our builds), `$NEW` (a directory where they are also named ipcs and ipcrm, to put
   /// first in PATH), `$WORK` (a scratch directory) and `$SCRIPTS`.
   static func runScript(_ script: String, fixtureArguments: [String]) throws -> ProcessResult {
