@@ -136,6 +136,31 @@ struct RobustnessTests {
     #expect(removal.last?[6] == "ipcs: id 1 not found")
   }
 
+  /// With stdout and stderr in one pipe, ipcrm's verbose lines arrive in stdio's blocks between its unbuffered
+  /// error lines; swipcrm writes stdout at the same points, so the combined stream is the same.
+  @Test(
+    "swipcrm -v -a 2>&1 interleaves verbose and error lines as ipcrm does",
+    .enabled(if: Namespaces.mode == .root, "needs root to act as uid 65534")
+  )
+  func interleavedStreams() throws {
+    let script = #"""
+      for side in ref new; do
+        if [ $side = ref ]; then path=/usr/bin:/bin; else path=$NEW:/usr/bin:/bin; fi
+        PATH=$path setpriv --reuid=65534 --regid=65534 --clear-groups ipcrm -v -a 2>&1 | cat > "$WORK/$side"
+      done
+      cmp "$WORK/ref" "$WORK/new" && echo same
+      grep -c "permission denied" "$WORK/new"
+      wc -c < "$WORK/new"
+      """#
+    // Root's objects of mode 0644: uid 65534 may read them, so -a tries each, and may not remove them.
+    let result = try Namespaces.runScript(script, fixtureArguments: ["--bulk", "150", "--bulk-mode", "644"])
+    try #require(result.status == 0, "\(Self.text(result.stderr))")
+    let lines = Self.text(result.stdout).split(separator: "\n")
+    #expect(lines.first == "same", "\(Self.text(result.stdout))")
+    #expect(lines.dropFirst().first == "450")
+    #expect((lines.last.flatMap { Int($0) } ?? 0) > 3 * 4096, "the stream must span several stdio blocks")
+  }
+
   // MARK: No /proc/sysvipc
 
   @Test("with /proc/sysvipc hidden, swipcs lists the same objects as ipcs does with it")

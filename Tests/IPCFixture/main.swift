@@ -62,6 +62,7 @@ var singleUser = false
 var rootModeZero = false
 var bigSet = 0
 var churn = false
+var bulkMode: Int32 = 0o600
 var settings: [(String, String)] = []
 var settingsAfter: [(String, String)] = []
 var command: [String] = []
@@ -75,6 +76,7 @@ while let argument = arguments.popFirst() {
   case "--root-mode0": rootModeZero = true
   case "--big-set": bigSet = Int(arguments.popFirst() ?? "") ?? { fail("--big-set needs a number") }()
   case "--churn": churn = true
+  case "--bulk-mode": bulkMode = Int32(arguments.popFirst() ?? "", radix: 8) ?? { fail("--bulk-mode needs octal") }()
   case "--churn-child":
     // Internal: the churning process itself (started by --churn inside the namespace it is to churn).
     churnForever()
@@ -150,9 +152,9 @@ let flags = IPC_CREAT | IPC_EXCL
 if bulk > 0 {
   // Many plain objects, as fast as possible (the benchmark).
   for _ in 0..<bulk {
-    _ = check(shmget(0, 1, flags | 0o600), "shmget")
-    _ = check(msgget(0, flags | 0o600), "msgget")
-    _ = check(semget(0, 1, flags | 0o600), "semget")
+    _ = check(shmget(0, 1, flags | bulkMode), "shmget")
+    _ = check(msgget(0, flags | bulkMode), "msgget")
+    _ = check(semget(0, 1, flags | bulkMode), "semget")
   }
 } else {
   for index in 0..<count {

@@ -6,7 +6,8 @@ package enum Swipcrm {
     if CommandLine.argc <= 1 { return 0 }
     Locale.adoptEnvironment()
     let program = Program.current()
-    var out = OutputBuffer(descriptor: 1)
+    // Error lines go straight to stderr between the verbose lines: stdout is written where stdio would write it.
+    var out = OutputBuffer(descriptor: 1, policy: .likeStdio)
     var status: Int32 = 0
     switch SwipcrmCommandLine.parse(argc: CommandLine.argc, argv: CommandLine.unsafeArgv, program: program) {
     case .nothing:

@@ -20,11 +20,25 @@ package struct OutputBuffer: ~Copyable {
   private var total = 0
   /// The size of the buffer glibc's stdio would give this descriptor: `min(st_blksize, BUFSIZ)`.
   private let stdioBuffer: Int
+  private let policy: FlushPolicy
+  /// Whether the descriptor is a terminal, which stdio writes line by line.
+  private let lineBuffered: Bool
   private static let chunk = 1 << 16
 
-  /// A buffer that writes to `descriptor`.
-  package init(descriptor: Int32) {
+  /// When buffered bytes are written.
+  package enum FlushPolicy: Sendable {
+    /// In 64 KiB chunks of whole rows: fewest system calls, for listings.
+    case largeChunks
+    /// Where C's stdio would write: after each line on a terminal, else in whole blocks of its buffer size, so
+    /// that with stderr in the same pipe the lines interleave exactly as util-linux's do.
+    case likeStdio
+  }
+
+  /// A buffer that writes to `descriptor`; a terminal is always written line by line, as stdio does.
+  package init(descriptor: Int32, policy: FlushPolicy = .largeChunks) {
     self.descriptor = descriptor
+    lineBuffered = isatty(descriptor) == 1
+    self.policy = lineBuffered ? .likeStdio : policy
     capacity = Self.chunk + 8192
     base = .allocate(capacity: capacity)
     var info = stat()
@@ -35,6 +49,8 @@ package struct OutputBuffer: ~Copyable {
   /// A buffer that only collects.
   package init() {
     descriptor = nil
+    policy = .largeChunks
+    lineBuffered = false
     capacity = 256
     base = .allocate(capacity: capacity)
     stdioBuffer = Int(BUFSIZ)
@@ -61,18 +77,35 @@ package struct OutputBuffer: ~Copyable {
     capacity = newCapacity
   }
 
+  /// Called at the end of each row or line: writes out what the policy says is due.
   package mutating func flushIfFull() {
-    if count >= Self.chunk { flush() }
+    switch policy {
+    case .largeChunks:
+      if count >= Self.chunk { flush() }
+    case .likeStdio where lineBuffered:
+      flush()
+    case .likeStdio:
+      // stdio writes its buffer once a byte arrives that no longer fits: whole blocks, the rest kept.
+      let due = count > 0 ? (count - 1) / stdioBuffer * stdioBuffer : 0
+      if due > 0 { flush(prefix: due) }
+    }
   }
 
   /// Writes out what is buffered.
-  package mutating func flush() {
+  package mutating func flush() { flush(prefix: count) }
+
+  /// Writes out the first `length` buffered bytes and keeps the rest.
+  private mutating func flush(prefix length: Int) {
     guard let descriptor else { return }
-    defer { count = 0 }
+    defer {
+      // copyMemory is memmove: the kept tail may overlap where it goes.
+      UnsafeMutableRawPointer(base).copyMemory(from: base + length, byteCount: count - length)
+      count -= length
+    }
     guard writeError == nil else { return }
     var offset = 0
-    while offset < count {
-      let written = write(descriptor, base + offset, count - offset)
+    while offset < length {
+      let written = write(descriptor, base + offset, length - offset)
       if written < 0 {
         let code = errno
         if code == EINTR { continue }
