@@ -28,15 +28,8 @@ package enum CommandLineNumber {
     let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     guard !digits.isEmpty else { return .failure(.invalid) }
     // strtoimax saturates and sets ERANGE, which util-linux reports even when junk follows the digits.
-    var magnitude: UInt64 = 0
-    var overflow = false
-    for byte in digits where !overflow {
-      let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
-      let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-      magnitude = sum
-      overflow = o1 || o2 || sum > UInt64(Int64.max) + (negative ? 1 : 0)
-    }
-    if overflow { return .failure(.outOfRange) }
+    let (magnitude, overflow) = Digits.accumulate(digits, radix: 10)
+    if overflow || magnitude > UInt64(Int64.max) + (negative ? 1 : 0) { return .failure(.outOfRange) }
     guard digits.endIndex == rest.endIndex else { return .failure(.invalid) }
     let value = negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude)
     guard let narrowed = Int32(exactly: value) else { return .failure(.outOfRange) }
@@ -73,14 +66,7 @@ extension CommandLineNumber {
     }
     let digits = rest.prefix { hexValue($0).map { UInt64($0) < radix } ?? false }
     guard !digits.isEmpty else { return .failure(.invalid) }
-    var magnitude: UInt64 = 0
-    var overflow = false
-    for byte in digits {
-      let (shifted, o1) = magnitude.multipliedReportingOverflow(by: radix)
-      let (sum, o2) = shifted.addingReportingOverflow(UInt64(hexValue(byte) ?? 0))
-      overflow = overflow || o1 || o2
-      magnitude = sum
-    }
+    let (magnitude, overflow) = Digits.accumulate(digits, radix: radix)
     // strtoul reports ERANGE before the junk that may follow the digits.
     if overflow { return .failure(.outOfRange) }
     guard digits.endIndex == rest.endIndex else { return .failure(.invalid) }

@@ -17,14 +17,13 @@ package struct NameCache {
   /// The user name of `id`, or nil when the passwd database has no entry.
   package mutating func userName(_ id: UserID) -> [UInt8]? {
     if let lastUser, lastUser.id == id.rawValue { return lastUser.name }
+    let name: [UInt8]?
     if let known = users[id.rawValue] {
-      lastUser = (id.rawValue, known)
-      return known
+      name = known
+    } else {
+      name = lookUp(passwd(), name: \.pw_name) { getpwuid_r(id.rawValue, $0, $1, $2, $3) }
+      users[id.rawValue] = name
     }
-    let name = lookUp { pwd, buffer, size, result in
-      getpwuid_r(id.rawValue, pwd, buffer, size, result)
-    }
-    users[id.rawValue] = name
     lastUser = (id.rawValue, name)
     return name
   }
@@ -32,21 +31,21 @@ package struct NameCache {
   /// The group name of `id`, or nil when the group database has no entry.
   package mutating func groupName(_ id: GroupID) -> [UInt8]? {
     if let known = groups[id.rawValue] { return known }
-    let name = lookUpGroup { grp, buffer, size, result in
-      getgrgid_r(id.rawValue, grp, buffer, size, result)
-    }
+    let name = lookUp(group(), name: \.gr_name) { getgrgid_r(id.rawValue, $0, $1, $2, $3) }
     groups[id.rawValue] = name
     return name
   }
 
-  private mutating func lookUp(
+  /// One `getpwuid_r`/`getgrgid_r` call, with the scratch buffer grown while the entry does not fit (ERANGE).
+  private mutating func lookUp<Entry>(
+    _ empty: Entry,
+    name: KeyPath<Entry, UnsafeMutablePointer<CChar>?>,
     _ call: (
-      UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int,
-      UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>
+      UnsafeMutablePointer<Entry>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>
     ) -> Int32
   ) -> [UInt8]? {
-    var entry = passwd()
-    var result: UnsafeMutablePointer<passwd>?
+    var entry = empty
+    var result: UnsafeMutablePointer<Entry>?
     while true {
       let size = buffer.count
       let rc = buffer.withUnsafeMutableBufferPointer { storage in
@@ -56,29 +55,8 @@ package struct NameCache {
         buffer = .init(repeating: 0, count: size * 4)
         continue
       }
-      guard rc == 0, result != nil, let name = entry.pw_name else { return nil }
-      return Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
-    }
-  }
-
-  private mutating func lookUpGroup(
-    _ call: (
-      UnsafeMutablePointer<group>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<group>?>
-    ) -> Int32
-  ) -> [UInt8]? {
-    var entry = group()
-    var result: UnsafeMutablePointer<group>?
-    while true {
-      let size = buffer.count
-      let rc = buffer.withUnsafeMutableBufferPointer { storage in
-        call(&entry, storage.baseAddress.unsafelyUnwrapped, size, &result)
-      }
-      if rc == ERANGE && size < 1 << 20 {
-        buffer = .init(repeating: 0, count: size * 4)
-        continue
-      }
-      guard rc == 0, result != nil, let name = entry.gr_name else { return nil }
-      return Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
+      guard rc == 0, result != nil, let text = entry[keyPath: name] else { return nil }
+      return Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
     }
   }
 }

@@ -8,18 +8,28 @@ package enum Digits {
     return value < radix ? value : nil
   }
 
-  /// Parses `text` as an unsigned number with no sign, no spaces and at least one digit.
-  package static func unsigned(_ text: ArraySlice<UInt8>, radix: UInt64 = 10) -> UInt64? {
-    guard !text.isEmpty else { return nil }
+  /// The value of `digits` (each already known to be a digit of `radix`, at most 16), and whether it overflowed
+  /// 64 bits on the way, as strtoul reports it; the value is then meaningless.
+  static func accumulate(_ digits: some Collection<UInt8>, radix: UInt64) -> (value: UInt64, overflow: Bool) {
     var value: UInt64 = 0
-    for byte in text {
-      guard let d = digit(byte, radix: radix) else { return nil }
-      let (shifted, overflow1) = value.multipliedReportingOverflow(by: radix)
-      let (sum, overflow2) = shifted.addingReportingOverflow(d)
-      if overflow1 || overflow2 { return nil }
+    var overflow = false
+    for byte in digits {
+      let lower = byte | 0x20
+      let digit =
+        lower >= UInt8(ascii: "a") ? UInt64(lower - UInt8(ascii: "a") + 10) : UInt64(byte &- UInt8(ascii: "0"))
+      let (shifted, o1) = value.multipliedReportingOverflow(by: radix)
+      let (sum, o2) = shifted.addingReportingOverflow(digit)
+      overflow = overflow || o1 || o2
       value = sum
     }
-    return value
+    return (value, overflow)
+  }
+
+  /// Parses `text` as an unsigned number with no sign, no spaces and at least one digit.
+  package static func unsigned(_ text: ArraySlice<UInt8>, radix: UInt64 = 10) -> UInt64? {
+    guard !text.isEmpty, text.allSatisfy({ digit($0, radix: radix) != nil }) else { return nil }
+    let (value, overflow) = accumulate(text, radix: radix)
+    return overflow ? nil : value
   }
 
   /// Parses an optionally signed decimal (`-12`, `+3`, `7`) into `T`; nil on bad syntax or when out of range.

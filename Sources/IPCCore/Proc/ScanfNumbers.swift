@@ -53,14 +53,7 @@ package enum ScanfNumber {
     }
     let digits = rest.prefix(while: isDigit)
     guard !digits.isEmpty else { return nil }
-    var magnitude: UInt64 = 0
-    var overflow = false
-    for byte in digits {
-      let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
-      let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-      overflow = overflow || o1 || o2
-      magnitude = sum
-    }
+    let (magnitude, overflow) = Digits.accumulate(digits, radix: 10)
     return (negative, magnitude, overflow)
   }
 }
