@@ -11,6 +11,7 @@
 # A mode with {shm}, {msg} or {sem} in it stands for one mode per object of that kind in the namespace, with the
 # object's id in place of the placeholder; the modes actually run are written to OUT/modes, one per line.
 set -u
+. "$(dirname "$0")/common.sh"
 out=$1 tool=$2 new=$3 modes=$4
 shift 4
 users=$*
@@ -31,15 +32,7 @@ while IFS= read -r args || [ -n "$args" ]; do
   for user in $users; do
     for side in ref new; do
       if [ "$side" = ref ]; then path=/usr/bin:/bin; else path=$out/new-bin:/usr/bin:/bin; fi
-      base=$out/$n.$user.$side
-      # A mode is shell words: quotes in it group and protect, as on a command line.
-      eval "set -- $args"
-      if [ "$user" = root ]; then
-        PATH=$path $tool "$@" > "$base.out" 2> "$base.err" < /dev/null
-      else
-        PATH=$path setpriv --reuid=65534 --regid=65534 --clear-groups $tool "$@" > "$base.out" 2> "$base.err" < /dev/null
-      fi
-      echo $? > "$base.rc"
+      run_as "$user" "$path" "$out/$n.$user.$side" "$tool" "$args"
     done
   done
   n=$((n + 1))

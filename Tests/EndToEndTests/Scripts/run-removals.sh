@@ -12,6 +12,7 @@
 # order); {shmkey:I} (and msgkey, semkey) for its key as 0x%08x, {shmkeydec:I} in decimal, {shmkeyoct:I} in
 # octal with a leading 0.
 set -u
+. "$(dirname "$0")/common.sh"
 if [ "$1" = --inner ]; then
   base=$2 tool=$3 path=$4 user=$5 args=$6
   for kind in shm msg sem; do
@@ -25,14 +26,7 @@ if [ "$1" = --inner ]; then
     done
   done
   printf '%s' "$args" > "$base.args"
-  # A mode is shell words: quotes in it group and protect, as on a command line.
-  eval "set -- $args"
-  if [ "$user" = root ]; then
-    PATH=$path $tool "$@" > "$base.out" 2> "$base.err" < /dev/null
-  else
-    PATH=$path setpriv --reuid=65534 --regid=65534 --clear-groups $tool "$@" > "$base.out" 2> "$base.err" < /dev/null
-  fi
-  echo $? > "$base.rc"
+  run_as "$user" "$path" "$base" "$tool" "$args"
   /usr/bin/ipcs > "$base.after"
   exit 0
 fi
