@@ -96,6 +96,12 @@ struct RobustnessTests {
           PATH=$path $tool $args > /dev/full 2> "$WORK/err"
           echo "$tool|$side|full|$args|$?|$(cat "$WORK/err")"
         done
+        # stdout closed: quiet when the output fits stdio's buffer, "write error" when it does not.
+        for args in "-h" ""; do
+          # shellcheck disable=SC2086
+          PATH=$path $tool $args >&- 2> "$WORK/err"
+          echo "$tool|$side|closed|$args|$?|$(cat "$WORK/err")"
+        done
         # A reader that leaves after one line: SIGPIPE as it comes, then ignored (EPIPE).
         { PATH=$path $tool 2> "$WORK/err"; echo $? > "$WORK/rc"; } | head -1 > /dev/null
         echo "$tool|$side|pipe||$(cat "$WORK/rc")|$(cat "$WORK/err")"
@@ -117,7 +123,7 @@ struct RobustnessTests {
     }
     let reference = lines.filter { $0[1] == "ref" && $0[0] == "ipcs" }
     let ours = lines.filter { $0[1] == "new" && $0[0] == "ipcs" }
-    #expect(reference.count == 9 && ours.count == 9)
+    #expect(reference.count == 11 && ours.count == 11)
     for (ref, new) in zip(reference, ours) {
       // Everything but the side's own label: the case, the arguments, the exit status and stderr.
       let withoutSide = { (fields: [Substring]) in [fields[0]] + fields[2...] }
@@ -127,6 +133,7 @@ struct RobustnessTests {
     #expect(ours.first { $0[2] == "full" && $0[3] == "" }.map { [$0[4], $0[5]] } == ["1", "ipcs: write error"])
     #expect(ours.first { $0[2] == "full" && $0[3] == "-l" }?[5] == "ipcs: write error: No space left on device")
     #expect(ours.first { $0[2] == "pipe" }?[4] == "141")
+    #expect(ours.filter { $0[2] == "closed" }.map { [$0[4], $0[5]] } == [["0", ""], ["1", "ipcs: write error"]])
     #expect(ours.first { $0[2] == "pipe-ignored" }.map { [$0[4], $0[5]] } == ["1", "ipcs: write error"])
     // swipcrm -v to a full disk: the removal happens, then the write error, as with ipcrm.
     let removal = lines.filter { $0[0] == "ipcrm" && $0[2] == "full" }.map { $0.map(String.init) }
