@@ -25,8 +25,6 @@ package enum Errno {
   package static let permissionDenied = EACCES
   package static let notPermitted = EPERM
   package static let notFound = ENOENT
-  package static let brokenPipe = EPIPE
-  package static let badDescriptor = EBADF
   package static let outOfRange = ERANGE
 
   /// `strerror(code)`, in the current locale as util-linux prints it.
