@@ -24,21 +24,20 @@ measure=$(cat <<'INNER'
 set -eu
 runs=$1 swipcs=$2
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# name command...: the median wall time of RUNS runs (nanosecond clock around each run) and the peak RSS.
-time_of() {
+# name command...: one run's wall time in microseconds (nanosecond clock around it), appended to a file per name.
+time_once() {
   name=$1; shift
-  : > /tmp/bench-times.$$
-  i=0
-  while [ $i -lt "$runs" ]; do
-    start=$(date +%s%N)
-    "$@" > /dev/null
-    end=$(date +%s%N)
-    echo $(( (end - start) / 1000 )) >> /tmp/bench-times.$$
-    i=$((i + 1))
-  done
+  start=$(date +%s%N)
+  "$@" > /dev/null
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000 )) >> "/tmp/bench-$name.$$"
+}
+# name command...: the median of the collected times, and the peak RSS of one more run.
+report() {
+  name=$1; shift
   peak=$(/usr/bin/time -f "%M" "$@" 2>&1 > /dev/null | tail -1)
-  printf '%s %s %s\n' "$name" "$(median < /tmp/bench-times.$$)" "$peak"
-  rm -f /tmp/bench-times.$$
+  printf '%s %s %s\n' "$name" "$(median < "/tmp/bench-$name.$$")" "$peak"
+  rm -f "/tmp/bench-$name.$$"
 }
 echo "counted $(($(wc -l < /proc/sysvipc/shm) - 1)) shm, $(($(wc -l < /proc/sysvipc/msg) - 1)) msg, $(($(wc -l < /proc/sysvipc/sem) - 1)) sem" >&2
 # The two listings must agree before they are timed.
@@ -46,9 +45,17 @@ echo "counted $(($(wc -l < /proc/sysvipc/shm) - 1)) shm, $(($(wc -l < /proc/sysv
 /usr/bin/ipcs > /tmp/bench-ref.$$
 cmp -s /tmp/bench-new.$$ /tmp/bench-ref.$$ || { echo "bench: swipcs and ipcs listings differ" >&2; exit 1; }
 rm -f /tmp/bench-new.$$ /tmp/bench-ref.$$
-time_of swipcs "$swipcs"
-time_of ipcs /usr/bin/ipcs
-time_of cat cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem
+# The three take turns, run after run, so that each sees the same state of the machine.
+i=0
+while [ $i -lt "$runs" ]; do
+  time_once swipcs "$swipcs"
+  time_once ipcs /usr/bin/ipcs
+  time_once cat cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem
+  i=$((i + 1))
+done
+report swipcs "$swipcs"
+report ipcs /usr/bin/ipcs
+report cat cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem
 INNER
 )
 

@@ -50,7 +50,7 @@ package struct ListingText {
       case .times:
         appendIDAndOwner(perm, idWidth: 8, to: &out)
         for time in [row.sendTime, row.receiveTime, row.changeTime] {
-          out.append(" ")
+          out.append(UInt8(ascii: " "))
           times.appendShort(time, to: &out)
         }
         out.append("\n")
@@ -63,7 +63,7 @@ package struct ListingText {
         out.append("\n")
       case .standard:
         out.appendHexKey(perm.key.bitPattern)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         appendIDAndOwner(perm, idWidth: 10, to: &out)
         appendPerms(perm, to: &out)
         if unit == .human {
@@ -72,7 +72,7 @@ package struct ListingText {
         } else {
           out.appendDecimal(row.usedBytes, width: 12)
         }
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         out.appendDecimal(row.messageCount, width: 12)
         out.append("\n")
       }
@@ -109,20 +109,20 @@ package struct ListingText {
       case .times:
         appendIDAndOwner(perm, idWidth: 10, to: &out)
         for time in [row.attachTime, row.detachTime, row.changeTime] {
-          out.append(" ")
+          out.append(UInt8(ascii: " "))
           times.appendShort(time, to: &out)
         }
         out.append("\n")
       case .pids:
         appendIDAndOwner(perm, idWidth: 10, to: &out)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         out.appendDecimal(UInt32(bitPattern: row.creatorPID), width: 10)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         out.appendDecimal(UInt32(bitPattern: row.lastOperationPID), width: 10)
         out.append("\n")
       case .standard:
         out.appendHexKey(perm.key.bitPattern)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         appendIDAndOwner(perm, idWidth: 10, to: &out)
         appendPerms(perm, to: &out)
         if unit == .human {
@@ -131,11 +131,11 @@ package struct ListingText {
         } else {
           out.appendDecimal(row.size, width: 10)
         }
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         out.appendDecimal(row.attachCount, width: 10)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         if perm.mode.contains(.destroyed) { out.append("dest  ") } else { out.append("      ") }
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         if perm.mode.contains(.locked) { out.append("locked\n") } else { out.append("      \n") }
       }
       out.flushIfFull()
@@ -167,14 +167,14 @@ package struct ListingText {
         appendIDAndOwner(perm, idWidth: 8, to: &out)
         out.append("  ")
         times.appendLong(row.operationTime, to: &out)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         times.appendLong(row.changeTime, to: &out)
         out.append("\n")
       case .pids:
         break
       case .standard:
         out.appendHexKey(perm.key.bitPattern)
-        out.append(" ")
+        out.append(UInt8(ascii: " "))
         appendIDAndOwner(perm, idWidth: 10, to: &out)
         appendPerms(perm, to: &out)
         out.appendDecimal(row.count, width: 10)
@@ -189,7 +189,7 @@ package struct ListingText {
   /// `%-Ns %-Ns … \n` of the column names (the last one padded too, as ipcs pads it).
   private func appendHeader(_ columns: [(StaticString, Int)], to out: inout OutputBuffer) {
     for (index, (name, width)) in columns.enumerated() {
-      if index > 0 { out.append(" ") }
+      if index > 0 { out.append(UInt8(ascii: " ")) }
       name.withUTF8Buffer { out.append($0, width: width) }
     }
     out.append("\n")
@@ -202,7 +202,7 @@ package struct ListingText {
   /// `%-<idWidth>d %-10.10s` of id and owner name, or `%-<idWidth>d %-10u` when the owner has no passwd entry.
   private mutating func appendIDAndOwner(_ perm: IPCPermissions, idWidth: Int, to out: inout OutputBuffer) {
     out.appendDecimal(perm.id, width: idWidth)
-    out.append(" ")
+    out.append(UInt8(ascii: " "))
     if let name = names.userName(perm.owner) {
       out.append(name, width: 10, truncate: true)
     } else {
@@ -212,15 +212,15 @@ package struct ListingText {
 
   /// ` %-10o ` of the permission bits.
   private func appendPerms(_ perm: IPCPermissions, to out: inout OutputBuffer) {
-    out.append(" ")
+    out.append(UInt8(ascii: " "))
     out.appendOctal(perm.mode.accessBits, width: 10)
-    out.append(" ")
+    out.append(UInt8(ascii: " "))
   }
 
   /// util-linux `ipc_print_perms`: id, perms, then creator, creator group, owner, group, names not truncated.
   private mutating func appendCreatorsRow(_ perm: IPCPermissions, to out: inout OutputBuffer) {
     out.appendDecimal(perm.id, width: 10)
-    out.append(" ")
+    out.append(UInt8(ascii: " "))
     out.appendOctal(perm.mode.accessBits, width: 10)
     appendName(names.userName(perm.creator), perm.creator.rawValue, to: &out)
     appendName(names.groupName(perm.creatorGroup), perm.creatorGroup.rawValue, to: &out)
@@ -230,7 +230,7 @@ package struct ListingText {
   }
 
   private func appendName(_ name: [UInt8]?, _ number: UInt32, to out: inout OutputBuffer) {
-    out.append(" ")
+    out.append(UInt8(ascii: " "))
     if let name { out.append(name, width: 10) } else { out.appendDecimal(number, width: 10) }
   }
 }
