@@ -13,18 +13,22 @@ package enum CommandLineNumber {
     byte == 0x20 || (0x09...0x0d).contains(byte)
   }
 
+  /// What the strto* family reads before the digits: white space, then an optional sign.
+  static func signedStart<Text: Collection<UInt8>>(_ text: Text) -> (negative: Bool, rest: Text.SubSequence) {
+    var rest = text.drop(while: isSpace)
+    guard let first = rest.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
+      return (false, rest)
+    }
+    rest = rest.dropFirst()
+    return (first == UInt8(ascii: "-"), rest)
+  }
+
   /// Parses an id as util-linux `strtos32_or_err` does.
   ///
   /// That is `strtoimax(text, &end, 10)`, the whole text consumed, within Int32.
   /// Leading white space and a sign are accepted; `0x10`, `12abc`, `1 ` and the empty string are not.
   package static func decimalInt32(_ text: [UInt8]) -> Result<Int32, NumberError> {
-    var rest = text[...]
-    while let first = rest.first, isSpace(first) { rest = rest.dropFirst() }
-    var negative = false
-    if let first = rest.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
-      negative = first == UInt8(ascii: "-")
-      rest = rest.dropFirst()
-    }
+    let (negative, rest) = signedStart(text[...])
     let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     guard !digits.isEmpty else { return .failure(.invalid) }
     // strtoimax saturates and sets ERANGE, which util-linux reports even when junk follows the digits.
@@ -45,13 +49,7 @@ extension CommandLineNumber {
   /// signed (`-2147483648`…) or unsigned (…`0xffffffff`), is out of range instead, so that a typo cannot remove
   /// another object.
   package static func key(_ text: [UInt8]) -> Result<IPCKey, NumberError> {
-    var rest = text[...]
-    while let first = rest.first, isSpace(first) { rest = rest.dropFirst() }
-    var negative = false
-    if let first = rest.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
-      negative = first == UInt8(ascii: "-")
-      rest = rest.dropFirst()
-    }
+    var (negative, rest) = signedStart(text[...])
     var radix: UInt64 = 10
     if rest.starts(with: [UInt8(ascii: "0")]) {
       let afterZero = rest.dropFirst()

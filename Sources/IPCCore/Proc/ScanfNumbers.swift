@@ -45,12 +45,7 @@ package enum ScanfNumber {
   private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
   private static func scan(_ text: some Collection<UInt8>) -> (Bool, UInt64, Bool)? {
-    var rest = text.drop { CommandLineNumber.isSpace($0) }
-    var negative = false
-    if let first = rest.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-      negative = first == UInt8(ascii: "-")
-      rest = rest.dropFirst()
-    }
+    let (negative, rest) = CommandLineNumber.signedStart(text)
     let digits = rest.prefix(while: isDigit)
     guard !digits.isEmpty else { return nil }
     let (magnitude, overflow) = Digits.accumulate(digits, radix: 10)
