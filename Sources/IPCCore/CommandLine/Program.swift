@@ -35,15 +35,8 @@ package struct Program: Sendable {
   }
 
   package func writeStandardError(_ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { raw in
-        write(2, raw.baseAddress.unsafelyUnwrapped + offset, raw.count - offset)
-      }
-      if written < 0 && errno == EINTR { continue }
-      if written <= 0 { return }
-      offset += written
-    }
+    // A failed write to stderr has nowhere to be reported, as in C.
+    _ = bytes.withUnsafeBytes { OutputBuffer.writeAll(2, $0) }
   }
 }
 

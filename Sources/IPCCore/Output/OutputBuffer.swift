@@ -103,17 +103,28 @@ package struct OutputBuffer: ~Copyable {
       count -= length
     }
     guard writeError == nil else { return }
+    writeError = Self.writeAll(descriptor, UnsafeRawBufferPointer(start: base, count: length))
+  }
+
+  /// Writes all of `bytes` to `descriptor`, repeating on EINTR and partial writes.
+  ///
+  /// Returns nil, or the errno of the write that failed (EIO for one that wrote nothing, which would otherwise
+  /// loop forever). This is the only write loop of the tools: stdout goes through `flush`, stderr through
+  /// `Program`.
+  package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+    guard let start = bytes.baseAddress else { return nil }
     var offset = 0
-    while offset < length {
-      let written = write(descriptor, base + offset, length - offset)
+    while offset < bytes.count {
+      let written = write(descriptor, start + offset, bytes.count - offset)
       if written < 0 {
         let code = errno
         if code == EINTR { continue }
-        writeError = code
-        return
+        return code
       }
+      if written == 0 { return EIO }
       offset += written
     }
+    return nil
   }
 
   /// Flushes, then says what util-linux's `close_stdout` would say of the writes, or nil when all is well.
