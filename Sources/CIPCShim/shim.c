@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -220,6 +221,30 @@ int cipc_set_owner(int kind, int id, uint32_t uid, uint32_t gid, uint32_t mode) 
     return -1;
   }
 }
+
+static int captured_argc = -1;
+static char **captured_argv;
+
+static void capture_arguments(int argc, char **argv, char **envp) {
+  (void)envp;
+  captured_argc = argc;
+  captured_argv = argv;
+}
+
+// Placed in .init_array by hand: glibc calls these with (argc, argv, envp), a `constructor` attribute does not
+// promise the arguments. `used` keeps it through optimisation; linkers keep .init_array under --gc-sections.
+__attribute__((section(".init_array"), used)) static void (*const capture_arguments_entry)(int, char **, char **) =
+    capture_arguments;
+
+int cipc_argc(void) { return captured_argc; }
+
+char **cipc_argv(void) { return captured_argv; }
+
+static int stderr_failed;
+
+void cipc_stderr_note_failure(void) { stderr_failed = 1; }
+
+int cipc_stderr_failed(void) { return stderr_failed || ferror(stderr); }
 
 int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts) {
   return getopt_long(argc, argv, shortopts, longopts, NULL);

@@ -281,7 +281,7 @@ enum DifferentialRun {
           Comparison(
             arguments: shown,
             user: user,
-            reference: try load("ref"),
+            reference: DocumentedDifferences.apply(to: try load("ref"), tool: tool),
             candidate: try load("new"),
             referenceAfter: Support.readFile(base + ".ref.after"),
             candidateAfter: Support.readFile(base + ".new.after")
@@ -290,5 +290,20 @@ enum DifferentialRun {
       }
     }
     return comparisons
+  }
+}
+
+/// What swipcs and swipcrm print differently from util-linux on purpose (README, "How it relates to util-linux"),
+/// applied to util-linux's output before the comparison so that everything else is still compared byte for byte.
+enum DocumentedDifferences {
+  /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
+  static func apply(to result: ProcessResult, tool: String) -> ProcessResult {
+    var changed = result
+    let footer = Array("For more details see \(tool)(1).\n".utf8)
+    let ours = Array("For more details see sw\(tool)(1).\n".utf8)
+    if changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) {
+      changed.stdout = Array(changed.stdout.dropLast(footer.count)) + ours
+    }
+    return changed
   }
 }

@@ -153,6 +153,20 @@ int cipc_sem_setall(int id, const unsigned short *values);
 /// IPC_STAT then IPC_SET of uid, gid and the 0777 bits of mode. kind: 0 shm, 1 msg, 2 sem. 0 or -1 with errno.
 int cipc_set_owner(int kind, int id, uint32_t uid, uint32_t gid, uint32_t mode);
 
+/// The argument count glibc handed to this program's initialisers (shim.c), or -1 when they did not run.
+///
+/// The Swift runtime on Linux rebuilds argv from /proc/self/maps and `environ`, which fails without /proc, when
+/// /proc/self does not resolve (another pid namespace's /proc) or after a preloaded library moved `environ`.
+/// glibc passes argc/argv/envp to every `.init_array` function of the executable, from the process entry itself.
+int cipc_argc(void);
+/// The argument vector that goes with cipc_argc(), or NULL.
+char **cipc_argv(void);
+
+/// Remembers that a write to fd 2 failed (util-linux's close_stdout then exits 1).
+void cipc_stderr_note_failure(void);
+/// Whether any write to stderr failed: one noted above, or one through C's `stderr` (getopt's messages).
+int cipc_stderr_failed(void);
+
 /// getopt_long(3) with GNU argument permutation and glibc's own diagnostics on stderr.
 int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts);
 /// The current `optarg`, or NULL.

@@ -109,10 +109,3 @@ package struct OptionParser {
     return (first..<Int(argc)).compactMap { index in argv[index].map { cStringBytes($0) } }
   }
 }
-
-/// The bytes of a C string, without its NUL: arguments need not be UTF-8, so they stay bytes.
-func cStringBytes(_ text: UnsafePointer<CChar>) -> [UInt8] {
-  var count = 0
-  while text[count] != 0 { count += 1 }
-  return Array(UnsafeRawBufferPointer(start: text, count: count))
-}

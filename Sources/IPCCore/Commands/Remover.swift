@@ -1,6 +1,6 @@
 /// An error after which util-linux ipcrm exits at once (an errno it has no message for).
 package struct FatalRemovalError: Error {
-  package var message: String
+  package var message: Message
 }
 
 /// Carries out removals with util-linux ipcrm's messages (`remove_id`, `key_to_id`, `remove_all`), counting the
@@ -23,7 +23,7 @@ package struct Remover {
     }
   }
 
-  private mutating func fail(_ message: String) {
+  private mutating func fail(_ message: Message) {
     program.warn(message)
     failures += 1
   }
@@ -54,7 +54,7 @@ package struct Remover {
       case Errno.permissionDenied, Errno.notPermitted: fail("permission denied for \(what) (\(id))")
       case Errno.invalidArgument: fail("invalid \(what) (\(id))")
       case Errno.identifierRemoved: fail("already removed \(what) (\(id))")
-      default: throw FatalRemovalError(message: "\(what) failed: \(Errno.message(error.code))")
+      default: throw FatalRemovalError(message: "\(what) failed: \(errno: error.code)")
       }
     }
   }
@@ -68,7 +68,7 @@ package struct Remover {
     verbose: Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) {
-    let shown = String(decoding: typed, as: UTF8.self)
+    let shown = typed
     if key == .ipcPrivate { return fail("illegal key (\(shown))") }
     let id: Int32
     do throws(IPCError) {
@@ -78,7 +78,7 @@ package struct Remover {
       case Errno.permissionDenied: return fail("permission denied for key (\(shown))")
       case Errno.identifierRemoved: return fail("already removed key (\(shown))")
       case Errno.notFound: return fail("invalid key (\(shown))")
-      default: throw FatalRemovalError(message: "key failed: \(Errno.message(error.code))")
+      default: throw FatalRemovalError(message: "key failed: \(errno: error.code)")
       }
     }
     let state = IPCObjects.state(kind, id: id)

@@ -2,22 +2,30 @@
 package enum Swipcrm {
   /// Runs swipcrm on this process's arguments and returns the exit status.
   package static func main() -> Int32 {
+    Program.exitStatus(run())
+  }
+
+  private static func run() -> Int32 {
+    let arguments = ProcessArguments.entry()
+    let program = Program.current(arguments, tool: "swipcrm")
+    // An empty argv is an error: taken for "no arguments" it would exit 0 having removed nothing.
+    guard let arguments else {
+      program.reportEmptyCommandLine()
+      return 1
+    }
     // util-linux ipcrm with no arguments does nothing at all.
-    if CommandLine.argc <= 1 { return 0 }
+    if arguments.count == 1 { return 0 }
     Locale.adoptEnvironment()
-    let program = Program.current()
     // Error lines go straight to stderr between the verbose lines: stdout is written where stdio would write it.
-    var out = OutputBuffer(descriptor: 1, policy: .likeStdio)
+    var out = OutputBuffer(descriptor: 1)
     var status: Int32 = 0
-    switch SwipcrmCommandLine.parse(argc: CommandLine.argc, argv: CommandLine.unsafeArgv, program: program) {
-    case .nothing:
-      return 0
+    switch SwipcrmCommandLine.parse(argc: arguments.count, argv: arguments.vector, program: program) {
     case .failed:
       return 1
     case .help:
-      out.append(Array(SwipcrmCommandLine.help(for: program).utf8))
+      out.append(SwipcrmCommandLine.help(for: program).bytes)
     case .version:
-      out.append(Array(Version.line(for: program).utf8))
+      out.append(Version.line(for: program).bytes)
     case .legacy(let kind, let ids):
       status = execute(program: program, to: &out) { (remover: inout Remover, out) throws(FatalRemovalError) in
         for id in ids { try remover.remove(kind, id: id, byKey: false, verbose: false, to: &out) }

@@ -27,8 +27,6 @@ package struct RemovalPlan: Equatable, Sendable {
 
 /// The outcome of reading swipcrm's command line.
 package enum SwipcrmRequest: Equatable, Sendable {
-  /// No arguments at all: util-linux does nothing and exits 0.
-  case nothing
   case run(RemovalPlan)
   /// `swipcrm shm|msg|sem ID...`.
   case legacy(IPCKind, [Int32])
@@ -69,7 +67,8 @@ package enum SwipcrmCommandLine {
     }
   }
 
-  /// Reads and checks the whole command line.
+  /// Reads and checks the whole command line: `argv[0]` and at least one argument (with none, util-linux does
+  /// nothing, and the caller exits 0 before asking).
   ///
   /// Nothing here touches an IPC object.
   package static func parse(
@@ -77,9 +76,8 @@ package enum SwipcrmCommandLine {
     argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
     program: Program
   ) -> SwipcrmRequest {
-    if argc <= 1 { return .nothing }
     var words: [[UInt8]] = []
-    for index in 1..<Int(argc) {
+    for index in 1..<max(1, Int(argc)) {
       guard let word = argv[index] else { break }
       words.append(cStringBytes(word))
     }
@@ -116,7 +114,7 @@ package enum SwipcrmCommandLine {
       case UInt8(ascii: "a"):
         if let value = argument {
           guard let kind = kind(named: value) else {
-            program.warn("unknown argument: ", quoting: value, "")
+            program.warn("unknown argument: \(value)")
             return .failed
           }
           plan.allOf.insert(kind)
@@ -137,7 +135,7 @@ package enum SwipcrmCommandLine {
       }
     }
     if let operand = parser.operands.first {
-      program.warn("unknown argument: ", quoting: operand, "")
+      program.warn("unknown argument: \(operand)")
       program.tryHelp()
       return .failed
     }
@@ -175,7 +173,7 @@ package enum SwipcrmCommandLine {
       if case .success(let id) = CommandLineNumber.decimalInt32(word) {
         ids.append(id)
       } else {
-        program.warn("invalid id: ", quoting: word, "")
+        program.warn("invalid id: \(word)")
         bad = true
       }
     }
@@ -183,12 +181,15 @@ package enum SwipcrmCommandLine {
   }
 
   private static func reportBadNumber(_ text: [UInt8], _ error: NumberError, program: Program) {
-    let suffix = error == .outOfRange ? "': \(Errno.message(Errno.outOfRange))" : "'"
-    program.warn("failed to parse argument: '", quoting: text, suffix)
+    if error == .outOfRange {
+      program.warn("failed to parse argument: '\(text)': \(errno: Errno.outOfRange)")
+    } else {
+      program.warn("failed to parse argument: '\(text)'")
+    }
   }
 
   /// `--help`: ipcrm's, with `--dry-run` and the differences that make swipcrm safe in scripts.
-  package static func help(for program: Program) -> String {
+  package static func help(for program: Program) -> Message {
     let name = program.name
     return """
 
@@ -219,7 +220,7 @@ package enum SwipcrmCommandLine {
        - a key is removed only if it still names the object it was resolved to;
        - a key outside 32 bits is an error, not truncated.
 
-      For more details see \(name)(1).
+      For more details see \(program.tool)(1).
 
       """
   }

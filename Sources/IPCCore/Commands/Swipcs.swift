@@ -2,18 +2,27 @@
 package enum Swipcs {
   /// Runs swipcs on this process's arguments and returns the exit status.
   package static func main() -> Int32 {
+    Program.exitStatus(run())
+  }
+
+  private static func run() -> Int32 {
     Locale.adoptEnvironment()
-    let program = Program.current()
+    let arguments = ProcessArguments.entry()
+    let program = Program.current(arguments, tool: "swipcs")
+    guard let arguments else {
+      program.reportEmptyCommandLine()
+      return 1
+    }
     var out = OutputBuffer(descriptor: 1)
     let status: Int32
-    switch SwipcsCommandLine.parse(argc: CommandLine.argc, argv: CommandLine.unsafeArgv, program: program) {
+    switch SwipcsCommandLine.parse(argc: arguments.count, argv: arguments.vector, program: program) {
     case .failed:
       return 1
     case .help:
-      out.append(Array(SwipcsCommandLine.help(for: program).utf8))
+      out.append(SwipcsCommandLine.help(for: program).bytes)
       status = 0
     case .version:
-      out.append(Array(Version.line(for: program).utf8))
+      out.append(Version.line(for: program).bytes)
       status = 0
     case .run(let options):
       status = run(options, program: program, to: &out)
@@ -93,7 +102,7 @@ package enum Swipcs {
       do throws(IPCError) {
         values = try SemaphoreCalls.values(id: id, count: Int(clamping: set.count))
       } catch {
-        program.warn(error.description)
+        program.warn(error.message)
         return 1
       }
       text.append(set, values: values, requestedID: id, to: &out)

@@ -79,10 +79,10 @@ package enum SwipcsCommandLine {
         case .success(let id):
           options.id = id
         case .failure(.invalid):
-          program.warn("failed to parse id argument: '", quoting: text, "'")
+          program.warn("failed to parse id argument: '\(text)'")
           return .failed
         case .failure(.outOfRange):
-          program.warn("failed to parse id argument: '", quoting: text, "': \(Errno.message(Errno.outOfRange))")
+          program.warn("failed to parse id argument: '\(text)': \(errno: Errno.outOfRange)")
           return .failed
         }
       case Int32(UInt8(ascii: "a")):
@@ -119,7 +119,7 @@ package enum SwipcsCommandLine {
   }
 
   /// `--help`, in ipcs's words and layout, naming this program.
-  package static func help(for program: Program) -> String {
+  package static func help(for program: Program) -> Message {
     let name = program.name
     return """
 
@@ -149,7 +149,7 @@ package enum SwipcsCommandLine {
            --human       show sizes in human-readable format
        -b, --bytes       show sizes in bytes
 
-      For more details see \(name)(1).
+      For more details see \(program.tool)(1).
 
       """
   }

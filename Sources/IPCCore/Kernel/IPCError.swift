@@ -13,7 +13,10 @@ package struct IPCError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   /// `<operation> failed: <strerror>`, the wording of util-linux's `err(…, "%s failed", …)`.
-  package var description: String { "\(operation) failed: \(Errno.message(code))" }
+  package var description: String { message.description }
+
+  /// The same, with strerror's bytes as libc gives them in the current locale.
+  package var message: Message { "\(operation) failed: \(errno: code)" }
 }
 
 /// errno helpers.
@@ -27,18 +30,19 @@ package enum Errno {
   package static let notFound = ENOENT
   package static let outOfRange = ERANGE
 
-  /// `strerror(code)`, in the current locale as util-linux prints it.
-  package static func message(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "Unknown error \(code)" }
-    return String(cString: text)
+  /// `strerror(code)`'s bytes, in the current locale as util-linux prints them (not necessarily UTF-8).
+  package static func messageBytes(_ code: Int32) -> [UInt8] {
+    guard let text = strerror(code) else { return Array("Unknown error \(code)".utf8) }
+    return cStringBytes(text)
   }
 
   /// Runs `call`; on -1 reads errno at once and throws it with `operation`.
   @inline(never)  // nothing may run between the call and the read of errno
   static func check(_ operation: @autoclosure () -> String, _ call: () -> Int32) throws(IPCError) -> Int32 {
     let result = call()
-    if result == -1 { throw IPCError(operation(), code: errno) }
-    return result
+    guard result == -1 else { return result }
+    let code = errno
+    throw IPCError(operation(), code: code)
   }
 
   /// As `check`, repeating the call while it fails with EINTR (read, write, open).

@@ -2,9 +2,11 @@ import Glibc
 
 /// Bytes on their way to a file descriptor, formatted without String or Foundation.
 ///
-/// The renderers append; `flushIfFull()` after each row writes whole rows in 64 KiB chunks, so a large listing
-/// never sits in memory at once and no row is ever written in part by us. A write error is remembered, the rest of
-/// the output is dropped, and `finish()` words it as util-linux's `close_stdout` does (see there).
+/// The renderers append; `flushIfFull()` after each row writes what C's stdio would have written by then: whole
+/// blocks of its buffer size (`min(st_blksize, BUFSIZ)`, 4096 on most files and pipes), or each line on a terminal.
+/// So the same bytes reach a file that fills up or a reader that goes away as util-linux's do, and with stderr in
+/// the same pipe the lines interleave as util-linux's. A write error is remembered, the rest of the output is
+/// dropped (as glibc drops a buffer it could not write), and `finish()` words it as `close_stdout` does.
 ///
 /// The bytes live in memory this value owns (it is not copyable, and frees them when it ends): appending to an
 /// `Array` costs a uniqueness and capacity check per call, which was a fifth of swipcs's user time at 96,000 rows.
@@ -15,41 +17,26 @@ package struct OutputBuffer: ~Copyable {
   /// Where `flush` writes; nil collects everything (tests, and text built for later use).
   private let descriptor: Int32?
   /// The errno of the first failed write.
-  package private(set) var writeError: Int32?
-  /// Every byte ever appended.
-  private var total = 0
+  private var writeError: Int32?
   /// The size of the buffer glibc's stdio would give this descriptor: `min(st_blksize, BUFSIZ)`.
   private let stdioBuffer: Int
-  private let policy: FlushPolicy
   /// Whether the descriptor is a terminal, which stdio writes line by line.
   private let lineBuffered: Bool
-  private static let chunk = 1 << 16
 
-  /// When buffered bytes are written.
-  package enum FlushPolicy: Sendable {
-    /// In 64 KiB chunks of whole rows: fewest system calls, for listings.
-    case largeChunks
-    /// Where C's stdio would write: after each line on a terminal, else in whole blocks of its buffer size, so
-    /// that with stderr in the same pipe the lines interleave exactly as util-linux's do.
-    case likeStdio
-  }
-
-  /// A buffer that writes to `descriptor`; a terminal is always written line by line, as stdio does.
-  package init(descriptor: Int32, policy: FlushPolicy = .largeChunks) {
+  /// A buffer that writes to `descriptor` where stdio would.
+  package init(descriptor: Int32) {
     self.descriptor = descriptor
     lineBuffered = isatty(descriptor) == 1
-    self.policy = lineBuffered ? .likeStdio : policy
-    capacity = Self.chunk + 8192
-    base = .allocate(capacity: capacity)
     var info = stat()
     let blockSize = fstat(descriptor, &info) == 0 ? Int(info.st_blksize) : 0
     stdioBuffer = blockSize > 0 && blockSize < Int(BUFSIZ) ? blockSize : Int(BUFSIZ)
+    capacity = stdioBuffer + 8192
+    base = .allocate(capacity: capacity)
   }
 
   /// A buffer that only collects.
   package init() {
     descriptor = nil
-    policy = .largeChunks
     lineBuffered = false
     capacity = 256
     base = .allocate(capacity: capacity)
@@ -65,7 +52,6 @@ package struct OutputBuffer: ~Copyable {
   @inline(__always)
   private mutating func reserve(_ extra: Int) {
     if count + extra > capacity { grow(count + extra) }
-    total += extra
   }
 
   private mutating func grow(_ needed: Int) {
@@ -77,18 +63,12 @@ package struct OutputBuffer: ~Copyable {
     capacity = newCapacity
   }
 
-  /// Called at the end of each row or line: writes out what the policy says is due.
+  /// Called at the end of each row or line: writes out what stdio would have written by now.
+  @inline(__always)
   package mutating func flushIfFull() {
-    switch policy {
-    case .largeChunks:
-      if count >= Self.chunk { flush() }
-    case .likeStdio where lineBuffered:
-      flush()
-    case .likeStdio:
-      // stdio writes its buffer once a byte arrives that no longer fits: whole blocks, the rest kept.
-      let due = count > 0 ? (count - 1) / stdioBuffer * stdioBuffer : 0
-      if due > 0 { flush(prefix: due) }
-    }
+    if lineBuffered { return flush() }
+    // stdio writes its buffer once a byte arrives that no longer fits: whole blocks, the rest kept.
+    if count > stdioBuffer { flush(prefix: (count - 1) / stdioBuffer * stdioBuffer) }
   }
 
   /// Writes out what is buffered.
@@ -129,16 +109,17 @@ package struct OutputBuffer: ~Copyable {
 
   /// Flushes, then says what util-linux's `close_stdout` would say of the writes, or nil when all is well.
   ///
-  /// C's stdio would have written during the run once the output outgrew its buffer; a failure then sets the
-  /// stream's error flag, and `close_stdout` reports a bare `write error` whatever the errno (a closed pipe with
-  /// SIGPIPE ignored included). Output that fits the buffer is first written by the final flush, whose errno is
-  /// reported (`write error: No space left on device`) unless it is EPIPE or EBADF, which are quiet.
-  package mutating func finish() -> String? {
+  /// A write that failed during the run set the stream's error flag, and `close_stream` then clears errno (glibc
+  /// has dropped what was pending, so `fclose` succeeds): `close_stdout` reports a bare `write error` whatever the
+  /// errno, a closed pipe with SIGPIPE ignored included. When only the final flush fails, its errno is reported
+  /// (`write error: File too large`) unless it is EPIPE, or EBADF (a closed stdout), which are quiet.
+  package mutating func finish() -> Message? {
+    let failedDuringRun = writeError != nil
     flush()
     guard let code = writeError else { return nil }
-    if total > stdioBuffer { return "write error" }
+    if failedDuringRun { return "write error" }
     if code == EPIPE || code == EBADF { return nil }
-    return "write error: \(Errno.message(code))"
+    return "write error: \(errno: code)"
   }
 
   // MARK: Appending
