@@ -20,17 +20,19 @@ let package = Package(
     .target(name: "IPCCore", dependencies: ["CIPCShim"], swiftSettings: strictSettings),
     .executableTarget(name: "swipcs", dependencies: ["IPCCore"], swiftSettings: strictSettings),
     .executableTarget(name: "swipcrm", dependencies: ["IPCCore"], swiftSettings: strictSettings),
+    // The C that only tests call (IPC_SET, SETALL, unshare): kept out of the shipped shim.
+    .target(name: "CIPCTestSupport", path: "Tests/CIPCTestSupport"),
     // Test-only helper: creates IPC objects for the end-to-end tests and the benchmark, inside a namespace the
     // caller made. It is not a product and is never installed.
     .executableTarget(
       name: "ipc-fixture",
-      dependencies: ["IPCCore", "CIPCShim"],
+      dependencies: ["IPCCore", "CIPCShim", "CIPCTestSupport"],
       path: "Tests/IPCFixture",
       swiftSettings: strictSettings
     ),
     .testTarget(
       name: "IPCCoreTests",
-      dependencies: ["IPCCore", "CIPCShim"],
+      dependencies: ["IPCCore", "CIPCShim", "CIPCTestSupport"],
       exclude: ["Fixtures"],
       swiftSettings: strictSettings
     ),

@@ -4,7 +4,6 @@
 #include "CIPCShim.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -182,46 +181,6 @@ int cipc_sem_query(int id, int num, enum cipc_sem_field field) {
   return semctl(id, num, commands[field], arg);
 }
 
-int cipc_sem_setall(int id, const unsigned short *values) {
-  union cipc_semun arg;
-  arg.array = (unsigned short *)values;
-  return semctl(id, 0, SETALL, arg);
-}
-
-int cipc_set_owner(int kind, int id, uint32_t uid, uint32_t gid, uint32_t mode) {
-  switch (kind) {
-  case 0: {
-    struct shmid_ds ds;
-    if (shmctl(id, IPC_STAT, &ds) < 0) return -1;
-    ds.shm_perm.uid = uid;
-    ds.shm_perm.gid = gid;
-    ds.shm_perm.mode = mode & 0777;
-    return shmctl(id, IPC_SET, &ds);
-  }
-  case 1: {
-    struct msqid_ds ds;
-    if (msgctl(id, IPC_STAT, &ds) < 0) return -1;
-    ds.msg_perm.uid = uid;
-    ds.msg_perm.gid = gid;
-    ds.msg_perm.mode = mode & 0777;
-    return msgctl(id, IPC_SET, &ds);
-  }
-  case 2: {
-    struct semid_ds ds;
-    union cipc_semun arg;
-    arg.buf = &ds;
-    if (semctl(id, 0, IPC_STAT, arg) < 0) return -1;
-    ds.sem_perm.uid = uid;
-    ds.sem_perm.gid = gid;
-    ds.sem_perm.mode = mode & 0777;
-    return semctl(id, 0, IPC_SET, arg);
-  }
-  default:
-    errno = EINVAL;
-    return -1;
-  }
-}
-
 static int captured_argc = -1;
 static char **captured_argv;
 
@@ -258,4 +217,3 @@ void cipc_getopt_reset(void) { optind = 0; }
 
 void cipc_set_optind(int index) { optind = index; }
 
-int cipc_unshare_ipc(void) { return unshare(CLONE_NEWIPC); }

@@ -1,4 +1,4 @@
-import CIPCShim
+import CIPCTestSupport
 import Glibc
 import IPCCore
 import Testing
@@ -9,7 +9,7 @@ import Testing
 /// (0644) of each kind, one with a sparse id, messages queued, a semaphore operated on, a segment attached and
 /// removed (dest). Exits with `code` when anything fails. Runs in an exit test's child only.
 private func populatePrivateNamespace(failingWith code: Int32) {
-  guard cipc_unshare_ipc() == 0 else { exit(code) }
+  guard ipctest_unshare_ipc() == 0 else { exit(code) }
   for mode: Int32 in [0o600, 0o644, 0o600] {
     guard shmget(IPC_PRIVATE, 4096, IPC_CREAT | mode) >= 0 else { exit(code) }
     guard msgget(IPC_PRIVATE, IPC_CREAT | mode) >= 0 else { exit(code) }

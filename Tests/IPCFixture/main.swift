@@ -15,6 +15,7 @@
 // create, change or remove an object of the namespace it was started in. It needs CAP_SYS_ADMIN: run it as root
 // or under `unshare --map-root-user`.
 import CIPCShim
+import CIPCTestSupport
 import Glibc
 
 func fail(_ message: String) -> Never {
@@ -94,7 +95,7 @@ guard !command.isEmpty else { fail("no command after --") }
 
 // MARK: The namespace
 
-_ = check(cipc_unshare_ipc(), "unshare(CLONE_NEWIPC)")
+_ = check(ipctest_unshare_ipc(), "unshare(CLONE_NEWIPC)")
 for (name, value) in settings { writeSetting(name, value) }
 
 var random = Generator(state: seed)
@@ -123,12 +124,12 @@ func asCreator<T>(_ creator: (UInt32, UInt32), _ body: () -> T) -> T {
   return result
 }
 
-@MainActor func setOwner(kind: Int32, id: Int32, mode: UInt32) {
+@MainActor func setOwner(kind: ipctest_kind, id: Int32, mode: UInt32) {
   let owner = random.pick(owners)
   if rootModeZero {
-    _ = check(cipc_set_owner(kind, id, 0, 0, 0), "IPC_SET")
+    _ = check(ipctest_set_owner(kind, id, 0, 0, 0), "IPC_SET")
   } else {
-    _ = check(cipc_set_owner(kind, id, owner.0, owner.1, mode), "IPC_SET")
+    _ = check(ipctest_set_owner(kind, id, owner.0, owner.1, mode), "IPC_SET")
   }
 }
 
@@ -164,7 +165,7 @@ if bulk > 0 {
     let size = random.pick(sizes) + (random.chance(30) ? random.below(100_000) : 0)
     let creator = random.pick(creators)
     let shm = asCreator(creator) { check(shmget(freshKey(), size, flags | 0o600), "shmget") }
-    setOwner(kind: 0, id: shm, mode: nextMode(index))
+    setOwner(kind: IPCTEST_SHARED_MEMORY, id: shm, mode: nextMode(index))
     let attach = random.below(4)
     for _ in 0..<attach {
       guard let address = shmat(shm, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
@@ -195,7 +196,7 @@ if bulk > 0 {
       var buffer = [UInt8](repeating: 0, count: 8 + 8192)
       _ = buffer.withUnsafeMutableBytes { msgrcv(queue, $0.baseAddress, $0.count - 8, 0, IPC_NOWAIT | MSG_NOERROR) }
     }
-    setOwner(kind: 1, id: queue, mode: nextMode(index))
+    setOwner(kind: IPCTEST_MESSAGE_QUEUE, id: queue, mode: nextMode(index))
 
     // Semaphore sets: operated on, values set, or never touched ("Not set").
     maybeSparseID("sem")
@@ -207,16 +208,16 @@ if bulk > 0 {
     }
     if random.chance(30) {
       let values = (0..<nsems).map { _ in UInt16(random.below(100)) }
-      _ = check(values.withUnsafeBufferPointer { cipc_sem_setall(set, $0.baseAddress) }, "SETALL")
+      _ = check(values.withUnsafeBufferPointer { ipctest_sem_setall(set, $0.baseAddress) }, "SETALL")
     }
-    setOwner(kind: 2, id: set, mode: nextMode(index))
+    setOwner(kind: IPCTEST_SEMAPHORE_SET, id: set, mode: nextMode(index))
   }
 }
 
 if bigSet > 0 {
   let set = check(semget(IPC_PRIVATE, Int32(bigSet), IPC_CREAT | 0o640), "semget(\(bigSet))")
   let values = (0..<bigSet).map { UInt16($0 % 32768) }
-  _ = check(values.withUnsafeBufferPointer { cipc_sem_setall(set, $0.baseAddress) }, "SETALL")
+  _ = check(values.withUnsafeBufferPointer { ipctest_sem_setall(set, $0.baseAddress) }, "SETALL")
   var operation = sembuf(sem_num: UInt16(bigSet - 1), sem_op: 1, sem_flg: 0)
   _ = check(semop(set, &operation, 1), "semop")
 }

@@ -148,10 +148,6 @@ enum cipc_sem_field {
 };
 /// `semctl(id, num, GETVAL|GETNCNT|GETZCNT|GETPID)`: the figure, or -1 with errno.
 int cipc_sem_query(int id, int num, enum cipc_sem_field field);
-/// `semctl(id, 0, SETALL, values)`: 0, or -1 with errno. Used by the test fixture.
-int cipc_sem_setall(int id, const unsigned short *values);
-/// IPC_STAT then IPC_SET of uid, gid and the 0777 bits of mode. kind: 0 shm, 1 msg, 2 sem. 0 or -1 with errno.
-int cipc_set_owner(int kind, int id, uint32_t uid, uint32_t gid, uint32_t mode);
 
 /// The argument count glibc handed to this program's initialisers (shim.c), or -1 when they did not run.
 ///
@@ -178,7 +174,5 @@ void cipc_set_optind(int index);
 /// Restarts getopt scanning (optind = 0), for a second parse in one process (tests).
 void cipc_getopt_reset(void);
 
-/// unshare(CLONE_NEWIPC): 0, or -1 with errno. Tests use it to get a private IPC namespace.
-int cipc_unshare_ipc(void);
 
 #endif
