@@ -9,6 +9,19 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Release links of the two tools, for start-up time (issue 18; measured by bench/startup.sh, reasons in the README):
+// libstdc++ and libgcc linked in statically (`link/libstdc++.so` is a linker script that stands in for the shared
+// library and names the archive), no PIE, and full RELRO (`-z now`). glibc itself stays shared, so NSS works.
+let startupLinkerSettings: [LinkerSetting] = [
+  .unsafeFlags(
+    [
+      "-L", Context.packageDirectory + "/link", "-Xclang-linker", "-static-libgcc", "-Xclang-linker", "-no-pie",
+      "-Xlinker", "-z", "-Xlinker", "now",
+    ],
+    .when(configuration: .release)
+  )
+]
+
 let package = Package(
   name: "swipcs",
   products: [
@@ -18,8 +31,18 @@ let package = Package(
   targets: [
     .target(name: "CIPCShim"),
     .target(name: "IPCCore", dependencies: ["CIPCShim"], swiftSettings: strictSettings),
-    .executableTarget(name: "swipcs", dependencies: ["IPCCore"], swiftSettings: strictSettings),
-    .executableTarget(name: "swipcrm", dependencies: ["IPCCore"], swiftSettings: strictSettings),
+    .executableTarget(
+      name: "swipcs",
+      dependencies: ["IPCCore"],
+      swiftSettings: strictSettings,
+      linkerSettings: startupLinkerSettings
+    ),
+    .executableTarget(
+      name: "swipcrm",
+      dependencies: ["IPCCore"],
+      swiftSettings: strictSettings,
+      linkerSettings: startupLinkerSettings
+    ),
     // The C that only tests call (IPC_SET, SETALL, unshare): kept out of the shipped shim.
     .target(name: "CIPCTestSupport", path: "Tests/CIPCTestSupport"),
     // Test-only helper: creates IPC objects for the end-to-end tests and the benchmark, inside a namespace the
