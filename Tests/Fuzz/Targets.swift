@@ -7,19 +7,100 @@ import Glibc
 public func fuzzOneInput(_ data: UnsafeRawPointer?, _ count: Int) -> CInt {
   let bytes = count == 0 ? [] : Array(UnsafeRawBufferPointer(start: data, count: count))
   #if FUZZ_PROC_SHM
-  checkTable(bytes, SharedMemorySegment.parseProcFile)
+  checkTable(bytes, SharedMemorySegment.parseProcFile, utilLinux: shmFormat, values: shmValues)
   #elseif FUZZ_PROC_MSG
-  checkTable(bytes, MessageQueue.parseProcFile)
+  checkTable(bytes, MessageQueue.parseProcFile, utilLinux: msgFormat, values: msgValues)
   #elseif FUZZ_PROC_SEM
-  checkTable(bytes, SemaphoreSet.parseProcFile)
+  checkTable(bytes, SemaphoreSet.parseProcFile, utilLinux: semFormat, values: semValues)
   #elseif FUZZ_NUMBERS
   checkNumbers(bytes)
   #endif
   return 0
 }
 
-/// Every data line that has a field ends up either as a row or as a skipped line that names it.
-func checkTable<Row>(_ bytes: [UInt8], _ parse: ([UInt8], String) throws(ProcParseError) -> ProcTable<Row>) {
+/// util-linux 2.38.1's scanf format for a line of a `/proc/sysvipc` file (`sys-utils/ipcutils.c`, x86-64), with
+/// the kernel's header names in the same order.
+struct UtilLinuxFormat {
+  var header: [String]
+  var format: String
+  /// How many fields util-linux needs for the line to count (shm: 14 of 16).
+  var required: Int
+}
+
+let shmFormat = UtilLinuxFormat(
+  header: [
+    "key", "shmid", "perms", "size", "cpid", "lpid", "nattch", "uid", "gid", "cuid", "cgid", "atime", "dtime",
+    "ctime", "rss", "swap",
+  ],
+  format: "%d %d  %o %lu %u %u  %lu %u %u %u %u %li %li %li %lu %lu\n",
+  required: 14
+)
+let msgFormat = UtilLinuxFormat(
+  header: [
+    "key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid", "uid", "gid", "cuid", "cgid", "stime", "rtime",
+    "ctime",
+  ],
+  format: "%d %d  %o  %lu %lu %u %u %u %u %u %u %li %li %li\n",
+  required: 14
+)
+let semFormat = UtilLinuxFormat(
+  header: ["key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid", "otime", "ctime"],
+  format: "%d %d  %o %lu %u %u %u %u %li %li\n",
+  required: 10
+)
+
+/// A row's fields in util-linux's scanf order, each as the 64 bits scanf would store (32-bit fields zero-extended).
+func permissionValues(_ p: IPCPermissions) -> [UInt64] {
+  [
+    UInt64(p.key.bitPattern), UInt64(UInt32(bitPattern: p.id)), UInt64(p.mode.rawValue),
+  ]
+}
+func ownerValues(_ p: IPCPermissions) -> [UInt64] {
+  [p.owner.rawValue, p.group.rawValue, p.creator.rawValue, p.creatorGroup.rawValue].map { UInt64($0) }
+}
+func pid(_ value: Int32) -> UInt64 { UInt64(UInt32(bitPattern: value)) }
+func time(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
+
+func shmValues(_ r: SharedMemorySegment) -> [UInt64] {
+  permissionValues(r.permissions) + [r.size, pid(r.creatorPID), pid(r.lastOperationPID), r.attachCount]
+    + ownerValues(r.permissions) + [time(r.attachTime), time(r.detachTime), time(r.changeTime)]
+    + [r.residentBytes, r.swappedBytes].compactMap { $0 }
+}
+func msgValues(_ r: MessageQueue) -> [UInt64] {
+  permissionValues(r.permissions) + [r.usedBytes, r.messageCount, pid(r.lastSendPID), pid(r.lastReceivePID)]
+    + ownerValues(r.permissions) + [time(r.sendTime), time(r.receiveTime), time(r.changeTime)]
+}
+func semValues(_ r: SemaphoreSet) -> [UInt64] {
+  permissionValues(r.permissions) + [r.count] + ownerValues(r.permissions)
+    + [time(r.operationTime), time(r.changeTime)]
+}
+
+/// What util-linux's `sscanf(line, format, …)` stores: how many fields it converted, and each field's 64 bits.
+func utilLinuxScan(_ line: ArraySlice<UInt8>, _ format: UtilLinuxFormat) -> (count: Int, values: [UInt64]) {
+  var text = line.map { CChar(bitPattern: $0) } + [0]
+  var slots = [UInt64](repeating: 0, count: format.header.count)
+  let count = slots.withUnsafeMutableBufferPointer { storage in
+    let pointers = (0..<storage.count).map { storage.baseAddress.unsafelyUnwrapped + $0 }
+    return withVaList(pointers) { arguments in
+      text.withUnsafeMutableBufferPointer { vsscanf($0.baseAddress, format.format, arguments) }
+    }
+  }
+  // %d, %u and %o store 32 bits (the low half on x86-64); the slots started at 0.
+  let conversions = format.format.split(separator: "%", omittingEmptySubsequences: false).dropFirst()
+  for (index, conversion) in conversions.enumerated() where !conversion.hasPrefix("l") {
+    slots[index] &= 0xffff_ffff
+  }
+  return (Int(count), slots)
+}
+
+/// Every data line that has a field ends up either as a row or as a skipped line that names it; and where the
+/// file has the kernel's header, every row holds what util-linux's scanf reads from its line.
+func checkTable<Row>(
+  _ bytes: [UInt8],
+  _ parse: ([UInt8], String) throws(ProcParseError) -> ProcTable<Row>,
+  utilLinux format: UtilLinuxFormat,
+  values: (Row) -> [UInt64]
+) {
   let table: ProcTable<Row>
   do throws(ProcParseError) {
     table = try parse(bytes, "fuzz")
@@ -35,6 +116,35 @@ func checkTable<Row>(_ bytes: [UInt8], _ parse: ([UInt8], String) throws(ProcPar
   let lineCount = lines.count + 1
   for problem in table.skipped where !(2...lineCount).contains(problem.line) {
     fatalError("skipped line \(problem.line) is outside 2...\(lineCount)")
+  }
+
+  // A line left out for its time: glibc's %li (util-linux's %SCNi64) does not take that field whole either.
+  let header = ProcTableParser.fields(of: bytes.prefix { $0 != UInt8(ascii: "\n") }[...]).map {
+    String(decoding: $0, as: UTF8.self)
+  }
+  let lineList = Array(lines)
+  for problem in table.skipped {
+    guard let name = problem.reason.split(separator: "'").first, problem.reason.hasPrefix("'\(name)' is not a time"),
+      let column = header.firstIndex(of: String(name))
+    else { continue }
+    let fields = ProcTableParser.fields(of: lineList[problem.line - 2])
+    if column < fields.count, let value = scanfLong(Array(fields[column])) {
+      fatalError("line \(problem.line): '\(name)' left out, but %li reads it whole as \(value)")
+    }
+  }
+
+  // The kernel's header (shm also in its 14-column form): columns are where util-linux's format expects them.
+  guard header == format.header || header == Array(format.header.prefix(format.required)) else { return }
+  let skippedLines = Set(table.skipped.map(\.line))
+  var rows = table.rows[...]
+  for (offset, line) in lines.enumerated() where line.contains(where: { ![0x20, 0x09, 0x0d].contains($0) }) {
+    if skippedLines.contains(offset + 2) { continue }
+    guard let row = rows.popFirst() else { fatalError("fewer rows than lines") }
+    let expected = values(row)
+    let scanned = utilLinuxScan(line, format)
+    guard scanned.count >= format.required, Array(scanned.values.prefix(expected.count)) == expected else {
+      fatalError("line \(offset + 2): swipcs read \(expected), util-linux's sscanf \(scanned)")
+    }
   }
 }
 
@@ -99,4 +209,26 @@ func checkNumbers(_ bytes: [UInt8]) {
   let scannedInt = libc(bytes) { strtol($0, $1, 10) }
   let expectedInt = scannedInt.converted ? Int32(truncatingIfNeeded: scannedInt.value) : nil
   guard ScanfNumber.int(bytes) == expectedInt else { fatalError("int(\(bytes)) != strtol") }
+
+  // /proc/sysvipc times: util-linux's sscanf %SCNi64 (%li) on a whole field (no white space in it).
+  if !bytes.isEmpty && !bytes.contains(where: { isspace(Int32($0)) != 0 }) {
+    guard ScanfNumber.longField(bytes[...]) == scanfLong(bytes) else {
+      fatalError("longField(\(bytes)) != sscanf %li (\(String(describing: scanfLong(bytes))))")
+    }
+  }
+}
+
+/// What glibc's `sscanf(text, "%li%n")` stores, or nil unless it converts all of `bytes`.
+func scanfLong(_ bytes: [UInt8]) -> Int64? {
+  var text = bytes.map { CChar(bitPattern: $0) } + [0]
+  var value = 0
+  var consumed: Int32 = -1
+  let converted = withUnsafeMutablePointer(to: &value) { valuePointer in
+    withUnsafeMutablePointer(to: &consumed) { consumedPointer in
+      withVaList([valuePointer, consumedPointer]) { arguments in
+        text.withUnsafeMutableBufferPointer { vsscanf($0.baseAddress, "%li%n", arguments) }
+      }
+    }
+  }
+  return converted == 1 && consumed == bytes.count ? Int64(value) : nil
 }

@@ -62,8 +62,8 @@ struct FormattingTests {
   @Test func timesAreCtimeInTheLocalZone() {
     setenv("TZ", "UTC", 1)
     var times = TimeText()
-    #expect(times.ctime(0).text == "Thu Jan  1 00:00:00 1970")
-    #expect(times.ctime(1_795_388_679).text == "Sun Nov 22 23:04:39 2026")
+    #expect(times.ctime(0).text == "Thu Jan  1 00:00:00 1970\n")
+    #expect(times.ctime(1_795_388_679).text == "Sun Nov 22 23:04:39 2026\n")
     var out = OutputBuffer()
     times.appendShort(1_795_388_679, to: &out)
     times.appendShort(0, to: &out)
@@ -73,5 +73,57 @@ struct FormattingTests {
       out.bytes.text
         == "Nov 22 23:04:39     Not set             Not set                   Thu Jan  1 00:00:00 1970  "
     )
+  }
+
+  /// What util-linux prints for times glibc's 26-byte `ctime_r` buffer cannot hold, with TZ=UTC (checked with a C
+  /// program against glibc 2.36: `printf("%-26.24s|%-20.16s", buf, buf + 4)` after `ctime_r`).
+  static let beyondCtime: [(time: Int64, long: String, short: String)] = [
+    // Year 10000: 25 bytes written, EOVERFLOW returned and ignored; the long form keeps 24 of them.
+    (253_402_300_800, "Sat Jan  1 00:00:00 1000  ", "Jan  1 00:00:00     "),
+    (3_155_760_000_000, "Fri Jan 21 00:00:00 1019  ", "Jan 21 00:00:00     "),
+    (67_767_976_233_316_800, "Sun Dec 29 12:00:00 2147  ", "Dec 29 12:00:00     "),
+    (-67_768_040_609_740_800, "Thu Jan  1 00:00:00 -214  ", "Jan  1 00:00:00     "),
+    // Short years: the text is shorter than 24 bytes, so the long form carries ctime's newline.
+    (-62_135_596_800, "Mon Jan  1 00:00:00 1\n    ", "Jan  1 00:00:00     "),
+    (-62_167_219_201, "Fri Dec 31 23:59:59 -1\n   ", "Dec 31 23:59:59     "),
+    (-1, "Wed Dec 31 23:59:59 1969  ", "Dec 31 23:59:59     "),
+    (253_402_300_799, "Fri Dec 31 23:59:59 9999  ", "Dec 31 23:59:59     "),
+    // glibc writes nothing (localtime_r fails, or the year is above INT_MAX - 1900): an empty field, where
+    // util-linux shows what its static buffer last held (nothing in a fresh process).
+    (.max, blankLong, blankShort),
+    (.min, blankLong, blankShort),
+    (67_768_036_191_676_799, blankLong, blankShort),
+    (67_768_036_191_676_800, blankLong, blankShort),
+  ]
+  static let blankLong = String(repeating: " ", count: 26)
+  static let blankShort = String(repeating: " ", count: 20)
+
+  @Test(arguments: beyondCtime)
+  func timesBeyondCtime(time: Int64, long: String, short: String) {
+    setenv("TZ", "UTC", 1)
+    var times = TimeText()
+    var out = OutputBuffer()
+    times.appendLong(time, to: &out)
+    times.appendLong(time, always: true, to: &out)
+    times.appendShort(time, to: &out)
+    #expect(out.bytes.text == long + long + short)
+    #expect(!times.ctime(time).contains(0))
+  }
+
+  /// A time glibc cannot convert never shows text from an earlier one (util-linux's stale buffer) or `(null)`.
+  @Test func anUnconvertibleTimeAfterAnotherIsEmpty() {
+    setenv("TZ", "UTC", 1)
+    var times = TimeText()
+    var out = OutputBuffer()
+    times.appendShort(1_795_388_679, to: &out)
+    times.appendShort(.max, to: &out)
+    times.appendLong(1_795_388_679, to: &out)
+    times.appendLong(.max, to: &out)
+    #expect(
+      out.bytes.text
+        == "Nov 22 23:04:39     " + String(repeating: " ", count: 20) + "Sun Nov 22 23:04:39 2026  "
+        + String(repeating: " ", count: 26)
+    )
+    #expect(times.ctime(.max).isEmpty)
   }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import IPCCore
 import Testing
 
@@ -63,15 +64,39 @@ struct ProcTableTests {
 
   @Test func malformedLinesAreSkippedAndNamed() throws {
     let table = try SharedMemorySegment.parseProcFile(try fixture("malformed-shm.txt"), file: "shm")
-    #expect(table.rows.map(\.permissions.id) == [6])
-    #expect(table.skipped.map(\.line) == [2, 3, 4, 5, 6, 7, 10])
+    // Line 10's ctime of 99999999999999999999 is read as %SCNi64 reads it (Int64.max), as ipcs lists it.
+    #expect(table.rows.map(\.permissions.id) == [6, 7])
+    #expect(table.rows.last?.changeTime == .max)
+    #expect(table.skipped.map(\.line) == [2, 3, 4, 5, 6, 7])
     #expect(table.skipped[0].description == "shm:2: 'key' is not a 32-bit number: 'abc'")
     #expect(table.skipped[1].description == "shm:3: no 'gid' field")
     #expect(table.skipped[2].reason == "'perms' is not an octal mode: '689'")
     #expect(table.skipped[3].reason == "'uid' is not an unsigned 32-bit number: '4294967296'")
     #expect(table.skipped[4].reason == "'size' is not an unsigned 64-bit number: '-1'")
     #expect(table.skipped[5].reason == "'key' is not a 32-bit number: '2147483648'")
-    #expect(table.skipped[6].reason == "'ctime' is not a time: '99999999999999999999'")
+  }
+
+  /// util-linux reads the times with `%SCNi64` (`%li`): strtol's rules with the base taken from the prefix, and
+  /// glibc's scanf stores the saturated value on overflow (checked in `ScanfLongFieldTests` against glibc).
+  @Test func timesAreReadAsScanfReadsThem() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("proc-shm-times.txt"), file: "shm")
+    #expect(table.rows.map(\.permissions.id) == [0, 1, 2, 3])
+    let times = table.rows.map { [$0.attachTime, $0.detachTime, $0.changeTime] }
+    #expect(times[0] == [-1, .max, 1_795_383_152])
+    #expect(times[1] == [.max, .min, .min])
+    #expect(times[2] == [16, 8, 0])
+    #expect(times[3] == [253_402_300_800, .min, .max])
+    // A field %li does not take whole (ipcs would read the rest as the next column) is still a malformed line.
+    #expect(
+      table.skipped.map(\.description) == [
+        "shm:6: 'atime' is not a time: '08'", "shm:7: 'dtime' is not a time: '1x1'",
+        "shm:8: 'ctime' is not a time: '-'", "shm:9: 'ctime' is not a time: '0xg'",
+      ]
+    )
+    let queue = try #require(try MessageQueue.parseProcFile(try fixture("proc-msg-times.txt")).rows.first)
+    #expect([queue.sendTime, queue.receiveTime, queue.changeTime] == [.max, -1, 253_402_300_800])
+    let set = try #require(try SemaphoreSet.parseProcFile(try fixture("proc-sem-times.txt")).rows.first)
+    #expect([set.operationTime, set.changeTime] == [-1, .max])
   }
 
   @Test func aMissingRequiredColumnRejectsTheFile() throws {
@@ -137,5 +162,38 @@ struct DigitsTests {
     #expect(Digits.unsigned(Array("18446744073709551616".utf8)[...]) == nil)
     #expect(Digits.unsigned(Array("3777".utf8)[...], radix: 8) == 0o3777)
     #expect(Digits.unsigned(Array("8".utf8)[...], radix: 8) == nil)
+  }
+}
+
+/// ``ScanfNumber/longField(_:)`` against glibc's own `sscanf("%li%n")` on the same text.
+@Suite("%li fields as glibc's scanf reads them")
+struct ScanfLongFieldTests {
+  /// What glibc stores for `text` with `%li`, or nil when the conversion does not take all of it.
+  static func glibc(_ text: String) -> Int64? {
+    var value = 0
+    var consumed: Int32 = -1
+    let converted = withUnsafeMutablePointer(to: &value) { valuePointer in
+      withUnsafeMutablePointer(to: &consumed) { consumedPointer in
+        withVaList([valuePointer, consumedPointer]) { vsscanf(text, "%li%n", $0) }
+      }
+    }
+    return converted == 1 && consumed == text.utf8.count ? Int64(value) : nil
+  }
+
+  @Test(arguments: [
+    "-1", "18446744073709551615", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+    "-9223372036854775809", "-18446744073709551615", "99999999999999999999", "010", "08", "0x10", "0x", "0xg",
+    "-0x8000000000000000", "0xffffffffffffffff", "+", "-", "+5", "1x", "00", "-0", "0X1F", "+0x", "09", "0",
+    "0777", "-0x", "1795383152", "00000000000000000000000000000001", "0x0000000000000000000000001", "--1", "x1",
+  ])
+  func agreesWithGlibc(text: String) {
+    #expect(ScanfNumber.longField(Array(text.utf8)[...]) == Self.glibc(text))
+  }
+
+  @Test func overflowSaturatesAsGlibcStoresIt() {
+    #expect(Self.glibc("18446744073709551615") == .max)
+    #expect(ScanfNumber.longField(Array("18446744073709551615".utf8)[...]) == .max)
+    #expect(ScanfNumber.longField(Array("-1".utf8)[...]) == -1)
+    #expect(ScanfNumber.longField(Array("-99999999999999999999".utf8)[...]) == .min)
   }
 }

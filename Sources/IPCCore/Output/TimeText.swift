@@ -12,21 +12,24 @@ package struct TimeText {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
   ]
 
-  /// The text of `ctime(time)` without its newline, such as `Sun Nov 22 21:32:32 2026`.
+  /// What util-linux's 26-byte `ctime_r` buffer holds for `time`: such as `Sun Nov 22 21:32:32 2026\n`.
   ///
-  /// It is `(null)` where ctime fails, as printf prints the NULL that util-linux passes it then. Objects made in the same second share one lookup.
+  /// glibc writes asctime's text with `snprintf(buf, 26, …)`, so a year of five or more digits is cut to 25 bytes
+  /// (`Sat Jan  1 00:00:00 10000`, no newline) although `ctime_r` then reports EOVERFLOW: util-linux ignores the
+  /// failure and prints the buffer. Where glibc writes nothing (`localtime_r` fails beyond a 32-bit year, or the
+  /// year is above INT_MAX − 1900) util-linux prints whatever its static buffer last held: nothing the first
+  /// time, an earlier row's time after that. swipcs always prints an empty field then: this returns an empty
+  /// text. Objects made in the same second share one lookup.
   package mutating func ctime(_ time: Int64) -> [UInt8] {
     if time == lastTime { return lastText }
     var seconds = time_t(time)
     var parts = tm()
     var out = OutputBuffer()
-    if localtime_r(&seconds, &parts) == nil || !(0..<7).contains(parts.tm_wday) || !(0..<12).contains(parts.tm_mon) {
-      out.append("(null)")
-    } else {
-      // asctime's format: "%.3s %.3s%3d %.2d:%.2d:%.2d %d"
-      out.append(Self.days[Int(parts.tm_wday)])
+    if localtime_r(&seconds, &parts) != nil && parts.tm_year <= Int32.max - 1900 {
+      // asctime's format: "%.3s %.3s%3d %.2d:%.2d:%.2d %d\n"; glibc prints ??? for a day or month out of range.
+      out.append((0..<7).contains(parts.tm_wday) ? Self.days[Int(parts.tm_wday)] : "???")
       out.append(" ")
-      out.append(Self.months[Int(parts.tm_mon)])
+      out.append((0..<12).contains(parts.tm_mon) ? Self.months[Int(parts.tm_mon)] : "???")
       out.appendDecimal(parts.tm_mday, width: 3, alignRight: true)
       out.append(" ")
       Self.twoDigits(parts.tm_hour, &out)
@@ -35,16 +38,19 @@ package struct TimeText {
       out.append(":")
       Self.twoDigits(parts.tm_sec, &out)
       out.append(" ")
-      out.appendDecimal(Int64(parts.tm_year) + 1900)
+      out.appendDecimal(parts.tm_year + 1900)
+      out.append("\n")
     }
     lastTime = time
-    lastText = out.bytes
+    lastText = Array(out.bytes.prefix(25))
     return lastText
   }
 
+  /// `%.2d`: at least two digits, a minus sign before them.
   private static func twoDigits(_ value: Int32, _ out: inout OutputBuffer) {
-    if (0..<10).contains(value) { out.append("0") }
-    out.appendDecimal(value)
+    if value < 0 { out.append("-") }
+    if value > -10 && value < 10 { out.append("0") }
+    out.appendDecimal(value.magnitude)
   }
 
   /// `%-20.16s` of `ctime(time) + 4`, or of `Not set` for 0: the list views' short form (`Nov 22 21:32:32 `).
@@ -61,7 +67,7 @@ package struct TimeText {
     if time == 0 && !always {
       out.append(Array("Not set".utf8), width: 26)
     } else {
-      out.append(ctime(time), width: 26, truncate: true)
+      out.append(ctime(time).prefix(24), width: 26)
     }
   }
 }

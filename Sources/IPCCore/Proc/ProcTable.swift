@@ -74,12 +74,11 @@ struct ProcRecord<Column: ProcColumn> {
     Int32(bitPattern: try unsigned(column, as: UInt32.self))
   }
 
-  /// A time printed as `%10llu`: seconds since the epoch.
+  /// A time: seconds since the epoch, printed by the kernel as `%10llu` and read by util-linux as `%SCNi64`, so
+  /// `18446744073709551615` is read as `Int64.max` and `-1` as -1 (``ScanfNumber/longField(_:)``).
   func time(_ column: Column) throws(ProcFieldError) -> Int64 {
     let text = try field(column)
-    guard let value = Digits.unsigned(text), let time = Int64(exactly: value) else {
-      throw invalid(column, text, "a time")
-    }
+    guard let time = ScanfNumber.longField(text) else { throw invalid(column, text, "a time") }
     return time
   }
 

@@ -42,6 +42,43 @@ package enum ScanfNumber {
     return values
   }
 
+  /// Reads a whole field as `%li` (`%SCNi64`) does, as util-linux reads the times of `/proc/sysvipc`.
+  ///
+  /// An optional sign, then a base chosen by the prefix (`0x`/`0X` hexadecimal, `0` octal, else decimal) and the
+  /// digits, converted by strtol's rules: a value beyond 64 bits saturates (glibc's scanf stores strtol's
+  /// `LONG_MAX`/`LONG_MIN`), so `18446744073709551615` is `Int64.max` and `-1` is -1. As glibc's scanf does, a
+  /// `0x` with no hexadecimal digit after it reads as 0. Returns nil unless the conversion takes the whole field
+  /// (util-linux would read the rest as the next field; the kernel never writes such a field).
+  package static func longField(_ field: ArraySlice<UInt8>) -> Int64? {
+    var rest = field
+    let negative = rest.first == UInt8(ascii: "-")
+    if negative || rest.first == UInt8(ascii: "+") { rest = rest.dropFirst() }
+    guard let first = rest.first else { return nil }
+    var radix: UInt64 = 10
+    if first == UInt8(ascii: "0") {
+      rest = rest.dropFirst()
+      radix = 8
+      if let x = rest.first, x | 0x20 == UInt8(ascii: "x") {
+        rest = rest.dropFirst()
+        radix = 16
+      }
+    }
+    guard rest.allSatisfy({ isDigit($0, radix: radix) }) else { return nil }
+    let (magnitude, overflow) = Digits.accumulate(rest, radix: radix)
+    if negative {
+      return overflow || magnitude > UInt64(Int64.max) + 1 ? .min : Int64(truncatingIfNeeded: 0 &- magnitude)
+    }
+    return overflow || magnitude > UInt64(Int64.max) ? .max : Int64(magnitude)
+  }
+
+  private static func isDigit(_ byte: UInt8, radix: UInt64) -> Bool {
+    if radix == 16 {
+      let lower = byte | 0x20
+      return isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(lower)
+    }
+    return Digits.digit(byte, radix: radix) != nil
+  }
+
   private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
   private static func scan(_ text: some Collection<UInt8>) -> (Bool, UInt64, Bool)? {
