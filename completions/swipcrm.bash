@@ -1,4 +1,5 @@
 # bash completion for swipcrm. Ids and keys come from /proc/sysvipc, read with shell builtins.
+# Needs no bash-completion package: `source` this file, or let bash-completion load it by name.
 
 # _swipcrm_objects KIND FIELD: the ids (FIELD=id) or keys (FIELD=key, as 0x%08x, IPC_PRIVATE left out) of KIND.
 _swipcrm_objects() {
@@ -17,30 +18,69 @@ _swipcrm_objects() {
 }
 
 _swipcrm() {
-  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+  local cur=${COMP_WORDS[COMP_CWORD]}
   local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key -a --all -n --dry-run -v --verbose -h --help -V --version"
+  local types="shm msg sem"
+  # With the default COMP_WORDBREAKS, "--all=sh" arrives as the words "--all", "=", "sh", and "--all=" as
+  # "--all", "=" with the cursor on "=".
+  [[ $cur == = ]] && cur=""
   local candidates
-  # With the default COMP_WORDBREAKS, "--all=sh" arrives as the words "--all", "=", "sh"; "--shmem-id=1" likewise.
-  if [[ $prev == = ]] && ((COMP_CWORD > 1)); then prev=${COMP_WORDS[COMP_CWORD - 2]}; fi
   # The old form: swipcrm shm|msg|sem ID...
   if ((COMP_CWORD > 1)) && [[ ${COMP_WORDS[1]} == @(shm|msg|sem) ]]; then
     candidates=$(_swipcrm_objects "${COMP_WORDS[1]}" id)
   else
-    case $prev in
-    -m | --shmem-id) candidates=$(_swipcrm_objects shm id) ;;
-    -q | --queue-id) candidates=$(_swipcrm_objects msg id) ;;
-    -s | --semaphore-id) candidates=$(_swipcrm_objects sem id) ;;
-    -M | --shmem-key) candidates=$(_swipcrm_objects shm key) ;;
-    -Q | --queue-key) candidates=$(_swipcrm_objects msg key) ;;
-    -S | --semaphore-key) candidates=$(_swipcrm_objects sem key) ;;
-    --all) [[ ${COMP_WORDS[COMP_CWORD - 1]} == = ]] && candidates="shm msg sem" || candidates="shm msg sem $opts" ;;
-    -a) candidates="shm msg sem $opts" ;;
-    *)
-      case $cur in
-      --all=*) candidates="--all=shm --all=msg --all=sem" ;;
-      *) candidates=$opts ;;
+    # What the word being completed is, from the words before it: the argument of an option (its letter in
+    # `pending`; "a" for -a/--all, whose type may be the next word; "a=" after --all=), an option, or nothing.
+    local i j word letter pending="" ended=0
+    for ((i = 1; i < COMP_CWORD; i++)); do
+      word=${COMP_WORDS[i]}
+      if [[ -n $pending ]]; then
+        letter=$pending pending=""
+        [[ $letter != a || $word == @(shm|msg|sem) ]] && continue
+      fi
+      case $word in
+      --)
+        ended=1
+        break
+        ;;
+      --shmem-id) pending=m ;;
+      --shmem-key) pending=M ;;
+      --queue-id) pending=q ;;
+      --queue-key) pending=Q ;;
+      --semaphore-id) pending=s ;;
+      --semaphore-key) pending=S ;;
+      --all) pending=a ;;
+      -[!-]*)
+        # A cluster of short options: an option with an argument takes the rest of the word, or the next word.
+        for ((j = 1; j < ${#word}; j++)); do
+          letter=${word:j:1}
+          if [[ $letter == [mMqQsSa] ]]; then
+            ((j == ${#word} - 1)) && pending=$letter
+            break
+          fi
+        done
+        ;;
       esac
-      ((COMP_CWORD == 1)) && candidates+=" shm msg sem"
+      # "--shmem-id=5" arrives as "--shmem-id", "=", "5": the value is in the word after "=".
+      if [[ $word == --* && -n $pending && ${COMP_WORDS[i + 1]-} == = ]]; then
+        ((i++))
+        [[ $pending == a ]] && pending="a="
+      fi
+    done
+    ((ended)) && pending=none
+    case $pending in
+    none) candidates="" ;;
+    m) candidates=$(_swipcrm_objects shm id) ;;
+    q) candidates=$(_swipcrm_objects msg id) ;;
+    s) candidates=$(_swipcrm_objects sem id) ;;
+    M) candidates=$(_swipcrm_objects shm key) ;;
+    Q) candidates=$(_swipcrm_objects msg key) ;;
+    S) candidates=$(_swipcrm_objects sem key) ;;
+    a=) candidates=$types ;;
+    a) candidates="$types $opts" ;;
+    *)
+      candidates=$opts
+      ((COMP_CWORD == 1)) && candidates+=" $types"
       ;;
     esac
   fi

@@ -17,6 +17,15 @@ function __swipcrm_legacy --description 'true when the first word is shm, msg or
     test (count $tokens) -ge 2; and contains -- $tokens[2] shm msg sem
 end
 
+# -a and --all take their type attached (-ashm, --all=shm), which `complete -s a -l all` offers, or, as swipcrm
+# reads them, as the next word (-a shm, -va shm, --all shm), which fish offers only through a condition.
+function __swipcrm_type_next --description 'true when the word before the cursor is -a or --all, alone'
+    set -l tokens (commandline -opc)
+    test (count $tokens) -ge 2; or return 1
+    __swipcrm_legacy; and return 1
+    string match -qr -- '^(-[nvhV]*a|--all)$' $tokens[-1]
+end
+
 complete -c swipcrm -f
 complete -c swipcrm -n 'test (count (commandline -opc)) -eq 1' -a 'shm msg sem' -d 'old form: kind, then ids'
 complete -c swipcrm -n __swipcrm_legacy -a '(__swipcrm_objects (commandline -opc)[2] id)'
@@ -27,6 +36,7 @@ complete -c swipcrm -s Q -l queue-key -x -a '(__swipcrm_objects msg key)' -d 're
 complete -c swipcrm -s s -l semaphore-id -x -a '(__swipcrm_objects sem id)' -d 'remove semaphore by id'
 complete -c swipcrm -s S -l semaphore-key -x -a '(__swipcrm_objects sem key)' -d 'remove semaphore by key'
 complete -c swipcrm -s a -l all -a 'shm msg sem' -d 'remove all (in the specified category)'
+complete -c swipcrm -n __swipcrm_type_next -a 'shm msg sem' -d 'remove all of this type'
 complete -c swipcrm -s n -l dry-run -d 'show what would be removed, and remove nothing'
 complete -c swipcrm -s v -l verbose -d 'explain what is being done'
 complete -c swipcrm -s h -l help -d 'display this help'

@@ -1,13 +1,62 @@
 # fish completion for swipcs. Ids come from /proc/sysvipc, read with fish builtins.
 
+function __swipcs_kinds --description 'the IPC kinds named by option words (-m, -qi, --shmems, -a)'
+    set -l argument 0
+    for word in $argv
+        if test $argument = 1
+            set argument 0
+            continue
+        end
+        switch $word
+            case --
+                return
+            case --id
+                set argument 1
+            case --shmems
+                echo shm
+            case --queues
+                echo msg
+            case --semaphores
+                echo sem
+            case --all
+                printf '%s\n' shm msg sem
+            case '--*'
+            case '-?*'
+                # A cluster of short options: -i takes the rest of the word, or the next word.
+                set -l letters (string split '' -- (string sub -s 2 -- $word))
+                for index in (seq (count $letters))
+                    switch $letters[$index]
+                        case m
+                            echo shm
+                        case q
+                            echo msg
+                        case s
+                            echo sem
+                        case a
+                            printf '%s\n' shm msg sem
+                        case i
+                            test $index -eq (count $letters); and set argument 1
+                            break
+                    end
+                end
+        end
+    end
+end
+
+# The ids of the kinds named on the command line, or of all kinds (fish shows an id found in two kinds once).
 function __swipcs_ids --description 'ids of the IPC kinds named on the command line, or of all'
-    set -l kinds
-    set -l tokens (commandline -opc)
-    contains -- -m $tokens; or contains -- --shmems $tokens; and set -a kinds shm
-    contains -- -q $tokens; or contains -- --queues $tokens; and set -a kinds msg
-    contains -- -s $tokens; or contains -- --semaphores $tokens; and set -a kinds sem
+    set -l before (commandline -opc)
+    set -l current (commandline -ct)
+    set -l all (commandline -op)
+    # The words after the one being completed (commandline -op has no empty word for the cursor).
+    set -l next (math (count $before) + 1)
+    test -n "$current"; and set next (math $next + 1)
+    # The word being completed counts when it is a cluster with the id attached (-qi5).
+    set -l kinds (__swipcs_kinds $before[2..-1]) (__swipcs_kinds $all[$next..-1])
+    string match -qr -- '^-[^-]*i' $current; and set -a kinds (__swipcs_kinds (string replace -r -- 'i.*' i $current))
     test (count $kinds) -eq 0; and set kinds shm msg sem
-    for kind in $kinds
+    for kind in shm msg sem
+        contains -- $kind $kinds; or continue
         test -r /proc/sysvipc/$kind; or continue
         while read -l key id rest
             string match -qr '^[0-9]+$' -- $id; and echo $id

@@ -56,14 +56,14 @@ struct DocumentationTests {
     return Set(line.split(separator: "\"")[1].split(separator: " ").compactMap(option))
   }
 
-  /// The option of each zsh `_arguments` spec (`'-m[…]'`, `'*--shmem-id=[…]'`, `'*-a-[…]'`).
+  /// The option of each zsh `_arguments` spec (`'-m[…]'`, `'*--shmem-id=[…]'`, `'*-a+[…]'`, `'*-a-[…]'`).
   static func zshOptions(_ text: String) -> Set<String> {
     var found = Set<String>()
     for spec in text.split(separator: "'") {
       let body = spec.drop { $0 == "*" }
       guard body.first == "-", body.contains("[") else { continue }
       var name = body.prefix { $0 != "[" }
-      if name.hasSuffix("-") && name.count > 2 { name = name.dropLast() }
+      if (name.hasSuffix("-") || name.hasSuffix("+")) && name.count > 2 { name = name.dropLast() }
       if let option = option(name) { found.insert(option) }
     }
     return found
@@ -93,6 +93,36 @@ struct DocumentationTests {
     #expect(Self.bashOptions(try Self.read("completions/\(tool).bash")) == parser, "bash completion")
     #expect(Self.zshOptions(try Self.read("completions/_\(tool)")) == parser, "zsh completion")
     #expect(Self.fishOptions(try Self.read("completions/\(tool).fish")) == parser, "fish completion")
+  }
+
+  /// The words of `--all[=shm|msg|sem]` in a help text.
+  static func helpTypes(_ text: String) -> Set<String> {
+    guard let start = text.firstRange(of: "--all[=") else { return [] }
+    let rest = text[start.upperBound...]
+    return Set(rest.prefix { $0 != "]" }.split(separator: "|").map(String.init))
+  }
+
+  /// Every fixed word list a completion script offers: bash's `types="…"`, zsh's `:(…)` actions, fish's `-a '…'`
+  /// (those without a command substitution).
+  static func completedWordLists(_ text: String) throws -> [Set<String>] {
+    let pattern = try Regex(#"types="([a-z ]+)"|:\(([a-z ]+)\)'|-a '([a-z ]+)'"#)
+    return text.matches(of: pattern).map { match in
+      let list = (1...3).compactMap { match.output[$0].substring }.first ?? ""
+      return Set(list.split(separator: " ").map(String.init))
+    }
+  }
+
+  /// The types `-a`/`--all` and the old form take are those of the help, in every completion script: as the type
+  /// attached, as the next word and as the old form's first word.
+  @Test func swipcrmTypesEverywhere() throws {
+    let types = Self.helpTypes(SwipcrmCommandLine.help(for: Program(name: "swipcrm")).description)
+    #expect(types == ["shm", "msg", "sem"])
+    let places = [("completions/swipcrm.bash", 1), ("completions/_swipcrm", 3), ("completions/swipcrm.fish", 3)]
+    for (file, count) in places {
+      let lists = try Self.completedWordLists(try Self.read(file))
+      #expect(lists.count == count, "\(file)")
+      for list in lists { #expect(list == types, "\(file)") }
+    }
   }
 
   @Test func versionComesFromOnePlace() {
