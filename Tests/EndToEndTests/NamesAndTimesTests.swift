@@ -109,9 +109,9 @@ struct NamesAndTimesTests {
     if words.count == 3, words[1] == "-i", let id = Int32(words[2]) {
       var detail = DetailText(unit: .standard, decimalPoint: Array(".".utf8))
       if words[0] == "-m" {
-        detail.append(try #require(segments.rows.first { $0.permissions.id == id }), requestedID: id, to: &out)
+        detail.append(try #require(segments.rows.first { $0.id == id }), requestedID: id, to: &out)
       } else {
-        detail.append(try #require(queues.rows.first { $0.permissions.id == id }), requestedID: id, to: &out)
+        detail.append(try #require(queues.rows.first { $0.id == id }), requestedID: id, to: &out)
       }
       return out.bytes
     }

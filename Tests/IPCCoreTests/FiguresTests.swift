@@ -24,7 +24,8 @@ struct FiguresTests {
     let limits = SharedMemoryLimits(
       maxSegments: 4096,
       maxSegmentSize: 18_446_744_073_692_774_399,
-      maxTotalPages: 18_446_744_073_692_774_399
+      maxTotalPages: 18_446_744_073_692_774_399,
+      minSegmentSize: SharedMemoryLimits.kernelMinSegmentSize
     )
     var out = OutputBuffer()
     FiguresText(unit: .standard, decimalPoint: [46], pageSize: 4096).appendLimits(limits, to: &out)

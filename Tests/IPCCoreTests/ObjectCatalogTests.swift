@@ -46,27 +46,33 @@ private func comparable(_ rows: [MessageQueue]) -> [MessageQueue] {
 }
 
 @Suite(.enabled(if: getuid() == 0, "making a private IPC namespace in a child process needs root"))
-struct ObjectCatalogTests {
+struct LiveCatalogTests {
+  static func catalog(_ sources: [ListingSource], procDirectory: String = "/proc/sysvipc") -> LiveCatalog {
+    Catalog(sysV: LiveSysV(), files: LiveFiles(), sources: sources, procDirectory: procDirectory)
+  }
+
   @Test("*_STAT_ANY and /proc/sysvipc list the same objects in the same order")
   func kernelAndProcAgree() async {
     await #expect(processExitsWith: .success) {
       populatePrivateNamespace(failingWith: 2)
-      let kernel: [ListingSource] = [.kernelSlotsIgnoringPermissions]
-      let proc: [ListingSource] = [.procFile]
-      let shmKernel = ObjectCatalog.list(SharedMemorySegment.self, sources: kernel)
-      let shmProc = ObjectCatalog.list(SharedMemorySegment.self, sources: proc)
-      guard shmKernel.source == kernel[0], shmProc.source == proc[0], shmKernel.rows.count == 3 else { exit(3) }
+      let kernel = LiveCatalogTests.catalog([.kernelSlotsIgnoringPermissions])
+      let proc = LiveCatalogTests.catalog([.procFile])
+      let shmKernel = kernel.listing(SharedMemorySegment.self)
+      let shmProc = proc.listing(SharedMemorySegment.self)
+      guard shmKernel.source == .kernelSlotsIgnoringPermissions, shmProc.source == .procFile,
+        shmKernel.rows.count == 3
+      else { exit(3) }
       guard comparable(shmKernel.rows) == comparable(shmProc.rows) else { exit(4) }
-      guard shmKernel.rows[0].permissions.mode.contains(.destroyed), shmKernel.rows[0].attachCount == 1 else {
+      guard shmKernel.rows[0].ownership.mode.contains(.destroyed), shmKernel.rows[0].attachCount == 1 else {
         exit(5)
       }
-      let msgKernel = ObjectCatalog.list(MessageQueue.self, sources: kernel)
-      let msgProc = ObjectCatalog.list(MessageQueue.self, sources: proc)
+      let msgKernel = kernel.listing(MessageQueue.self)
+      let msgProc = proc.listing(MessageQueue.self)
       guard msgKernel.rows.count == 4, comparable(msgKernel.rows) == comparable(msgProc.rows) else { exit(6) }
-      guard msgKernel.rows.last?.permissions.id == 123_456_789, msgKernel.rows.last?.usedBytes == 3 else { exit(7) }
-      let semKernel = ObjectCatalog.list(SemaphoreSet.self, sources: kernel)
-      let semProc = ObjectCatalog.list(SemaphoreSet.self, sources: proc)
-      guard semKernel.rows.count == 3, semKernel.rows == semProc.rows, semKernel.rows[0].operationTime != 0 else {
+      guard msgKernel.rows.last?.id == 123_456_789, msgKernel.rows.last?.usedBytes == 3 else { exit(7) }
+      let semKernel = kernel.listing(SemaphoreSet.self)
+      let semProc = proc.listing(SemaphoreSet.self)
+      guard semKernel.rows.count == 3, semKernel.rows == semProc.rows, semKernel.rows[0].operationTime != nil else {
         exit(8)
       }
       exit(0)
@@ -78,12 +84,22 @@ struct ObjectCatalogTests {
     await #expect(processExitsWith: .success) {
       populatePrivateNamespace(failingWith: 2)
       guard setgid(65534) == 0, setuid(65534) == 0 else { exit(3) }
-      let all = ObjectCatalog.list(SemaphoreSet.self)
-      let readable = ObjectCatalog.list(SemaphoreSet.self, sources: [.kernelReadableSlots])
+      let all = LiveCatalog().listing(SemaphoreSet.self)
+      let readable = LiveCatalogTests.catalog([.kernelReadableSlots])
       guard all.source == .kernelSlotsIgnoringPermissions, all.rows.count == 3 else { exit(4) }
-      guard readable.source == .kernelReadableSlots, readable.rows.map(\.permissions.id) == [1] else { exit(5) }
-      let queues = ObjectCatalog.list(MessageQueue.self, sources: [.kernelReadableSlots])
-      guard queues.rows.map(\.permissions.id) == [1] else { exit(6) }
+      let sets = readable.listing(SemaphoreSet.self)
+      guard sets.source == .kernelReadableSlots, sets.rows.map(\.id) == [1] else { exit(5) }
+      guard readable.listing(MessageQueue.self).rows.map(\.id) == [1] else { exit(6) }
+      // The -a re-read (IPC_STAT) says the same: unreadable, or the same object.
+      let identities = LiveCatalog().snapshot([.semaphoreSet]).identities(.semaphoreSet)
+      let rereads = identities.map { identity -> String in
+        switch LiveCatalog().reread(identity) {
+        case .same: "same"
+        case .unreadable: "unreadable"
+        default: "other"
+        }
+      }
+      guard rereads == ["unreadable", "same", "unreadable"] else { exit(7) }
       exit(0)
     }
   }
@@ -92,13 +108,11 @@ struct ObjectCatalogTests {
   func missingProcFallsThrough() async {
     await #expect(processExitsWith: .success) {
       populatePrivateNamespace(failingWith: 2)
-      let listing = ObjectCatalog.list(
-        SharedMemorySegment.self,
-        sources: [.procFile, .kernelReadableSlots],
-        procDirectory: "/nonexistent"
-      )
+      let listing = LiveCatalogTests.catalog([.procFile, .kernelReadableSlots], procDirectory: "/nonexistent")
+        .listing(SharedMemorySegment.self)
       guard listing.source == .kernelReadableSlots, listing.rows.count == 3 else { exit(3) }
-      let nothing = ObjectCatalog.list(SharedMemorySegment.self, sources: [.procFile], procDirectory: "/nonexistent")
+      let nothing = LiveCatalogTests.catalog([.procFile], procDirectory: "/nonexistent")
+        .listing(SharedMemorySegment.self)
       guard nothing.source == nil, nothing.rows.isEmpty else { exit(4) }
       exit(0)
     }

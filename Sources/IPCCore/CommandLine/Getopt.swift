@@ -1,41 +1,5 @@
 import CIPCShim
 
-/// One long option for getopt_long.
-package struct LongOption: Sendable {
-  package enum Argument: Int32, Sendable {
-    case none = 0
-    case required = 1
-    case optional = 2
-  }
-
-  package var name: StaticString
-  package var argument: Argument
-  /// What getopt returns for it: the short option's character, or a value above 255 for a long-only option.
-  package var code: Int32
-
-  package init(_ name: StaticString, _ argument: Argument, _ code: Int32) {
-    self.name = name
-    self.argument = argument
-    self.code = code
-  }
-
-  package init(_ name: StaticString, _ argument: Argument, _ short: Unicode.Scalar) {
-    self.init(name, argument, Int32(short.value))
-  }
-}
-
-extension [LongOption] {
-  /// Every spelling the parser accepts, `-x` and `--long`: the short options of `shortOptions` (getopt's string)
-  /// and the long ones of this table.
-  package func spellings(shortOptions: StaticString) -> Set<String> {
-    var result = Set(map { "--\($0.name)" })
-    shortOptions.withUTF8Buffer { bytes in
-      for byte in bytes where byte != UInt8(ascii: ":") { result.insert("-" + String(UnicodeScalar(byte))) }
-    }
-    return result
-  }
-}
-
 /// glibc getopt_long over the process's argv: GNU permutation, unambiguous abbreviations, and glibc's own
 /// diagnostics (`invalid option -- 'x'`, `option '--s' is ambiguous; …`) on stderr, exactly as util-linux gets them.
 package struct OptionParser {
@@ -51,26 +15,19 @@ package struct OptionParser {
   private let table: [option]
 
   /// - Parameters:
-  ///   - argc: the argument count, the program name included.
-  ///   - argv: the argument vector; getopt permutes it in place, as it does in C.
-  ///   - shortOptions: getopt's short option string.
-  ///   - longOptions: the long options.
-  package init(
-    argc: Int32,
-    argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
-    shortOptions: StaticString,
-    longOptions: [LongOption]
-  ) {
-    self.argc = argc
-    self.argv = argv
-    self.shortOptions = shortOptions.withUTF8Buffer { $0.map { CChar(bitPattern: $0) } } + [0]
-    self.table =
-      longOptions.map { long in
+  ///   - arguments: the process's arguments; getopt permutes them in place, as it does in C.
+  ///   - options: the options, in the order of getopt's long table (its ambiguity messages list them so).
+  package init(_ arguments: ProcessArguments, options: [OptionSpec]) {
+    argc = arguments.count
+    argv = arguments.vector
+    shortOptions = options.shortOptionString.map { CChar(bitPattern: $0) } + [0]
+    table =
+      options.map { spec in
         option(
-          name: UnsafeRawPointer(long.name.utf8Start).assumingMemoryBound(to: CChar.self),
-          has_arg: long.argument.rawValue,
+          name: UnsafeRawPointer(spec.long.utf8Start).assumingMemoryBound(to: CChar.self),
+          has_arg: spec.argument.getoptValue,
           flag: nil,
-          val: long.code
+          val: spec.code
         )
       } + [option(name: nil, has_arg: 0, flag: nil, val: 0)]
     cipc_getopt_reset()

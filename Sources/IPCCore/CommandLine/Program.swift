@@ -23,6 +23,11 @@ package struct ProcessArguments {
 
   /// argv[0]'s bytes.
   package var programPath: [UInt8] { cStringBytes(vector[0].unsafelyUnwrapped) }
+
+  /// The arguments after argv[0], as bytes, in their order before getopt permutes them.
+  package var words: [[UInt8]] {
+    (1..<Int(count)).compactMap { index in vector[index].map { cStringBytes($0) } }
+  }
 }
 
 /// The running tool's name and its messages, in util-linux's forms.

@@ -19,7 +19,7 @@ package enum Swipcrm {
     // Error lines go straight to stderr between the verbose lines: stdout is written where stdio would write it.
     var out = OutputBuffer(descriptor: 1)
     var status: Int32 = 0
-    switch SwipcrmCommandLine.parse(argc: arguments.count, argv: arguments.vector, program: program) {
+    switch SwipcrmCommandLine.parse(arguments, program: program) {
     case .failed:
       return 1
     case .help:
@@ -29,8 +29,7 @@ package enum Swipcrm {
     case .legacy(let kind, let ids):
       status = execute(program: program, to: &out) { (remover: inout Remover, out) throws(FatalRemovalError) in
         for id in ids { try remover.remove(kind, id: id, byKey: false, verbose: false, to: &out) }
-        // util-linux prints this only when every id went.
-        if remover.failures == 0 { out.append("resource(s) deleted\n") }
+        if remover.reporter.failures == 0 { remover.reporter.allDeleted(to: &out) }
       }
     case .run(let plan):
       status = execute(program: program, dryRun: plan.dryRun, to: &out) {
@@ -42,8 +41,8 @@ package enum Swipcrm {
             try remover.remove(step.kind, key: key, typed: typed, verbose: step.verbose, to: &out)
           }
         }
-        // -a comes after the other options, in util-linux's order: segments, semaphores, queues.
-        for kind in [IPCKind.sharedMemory, .semaphores, .messageQueues] where plan.allOf.contains(kind) {
+        // -a comes after the other options, in util-linux's order.
+        for kind in ObjectKind.ipcrmAll where plan.allOf.contains(kind) {
           try remover.removeAll(kind, verbose: plan.verbose, to: &out)
         }
       }
@@ -55,20 +54,21 @@ package enum Swipcrm {
     return status
   }
 
-  /// Runs `body` with a remover; exit status 1 when anything failed, as soon as a fatal error happens.
+  /// Runs `body` with a remover on the live kernel; exit status 1 when anything failed, as soon as a fatal error
+  /// happens.
   private static func execute(
     program: Program,
     dryRun: Bool = false,
     to out: inout OutputBuffer,
-    _ body: (inout Remover, inout OutputBuffer) throws(FatalRemovalError) -> Void
+    _ body: (inout Remover<LiveSysV, LiveFiles>, inout OutputBuffer) throws(FatalRemovalError) -> Void
   ) -> Int32 {
-    var remover = Remover(program: program, dryRun: dryRun)
+    var remover = Remover(catalog: LiveCatalog(), program: program, dryRun: dryRun)
     do throws(FatalRemovalError) {
       try body(&remover, &out)
     } catch {
       program.warn(error.message)
       return 1
     }
-    return remover.failures == 0 ? 0 : 1
+    return remover.reporter.failures == 0 ? 0 : 1
   }
 }

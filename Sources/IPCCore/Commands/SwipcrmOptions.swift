@@ -1,134 +1,108 @@
-/// What one `-m/-q/-s/-M/-Q/-S` asks to remove.
-package enum RemovalTarget: Equatable, Sendable {
-  case id(Int32)
-  /// A key, with the words the user typed (messages quote them as typed).
-  case key(IPCKey, typed: [UInt8])
-}
-
-/// One removal, in command-line order.
-package struct RemovalStep: Equatable, Sendable {
-  package var kind: IPCKind
-  package var target: RemovalTarget
-  /// Whether a `-v` came before it (util-linux's `-v` acts on the removals after it).
-  package var verbose: Bool
-}
-
-/// Everything a checked command line asks for, before anything is removed.
-package struct RemovalPlan: Equatable, Sendable {
-  package var steps: [RemovalStep] = []
-  /// The kinds `-a` asked for (several `-a` add up), removed after the steps in the order shm, sem, msg.
-  package var allOf: Set<IPCKind> = []
-  /// Any `-v` anywhere makes `-a` verbose, as in util-linux.
-  package var verbose = false
-  package var dryRun = false
-
-  package init() {}
-}
-
 /// The outcome of reading swipcrm's command line.
 package enum SwipcrmRequest: Equatable, Sendable {
   case run(RemovalPlan)
   /// `swipcrm shm|msg|sem ID...`.
-  case legacy(IPCKind, [Int32])
+  case legacy(ObjectKind, [Int32])
   case help
   case version
   /// A message was printed; exit 1 with nothing removed.
   case failed
 }
 
-/// swipcrm's option table and parser: ipcrm's getopt string `q:m:s:Q:M:S:a::vhV`, plus `-n/--dry-run`.
+/// swipcrm's options and parser: ipcrm's getopt string `q:m:s:Q:M:S:a::vhV`, plus `-n/--dry-run`.
 package enum SwipcrmCommandLine {
-  static let shortOptions: StaticString = "q:m:s:Q:M:S:a::nvhV"
+  static let shmemID = OptionSpec(
+    "shmem-id", short: "m", argument: .required("<id>"), help: "remove shared memory segment by id",
+    completion: .ids(.sharedMemorySegment))
+  static let shmemKey = OptionSpec(
+    "shmem-key", short: "M", argument: .required("<key>"), help: "remove shared memory segment by key",
+    completion: .keys(.sharedMemorySegment))
+  static let queueID = OptionSpec(
+    "queue-id", short: "q", argument: .required("<id>"), help: "remove message queue by id",
+    completion: .ids(.messageQueue))
+  static let queueKey = OptionSpec(
+    "queue-key", short: "Q", argument: .required("<key>"), help: "remove message queue by key",
+    completion: .keys(.messageQueue))
+  static let semaphoreID = OptionSpec(
+    "semaphore-id", short: "s", argument: .required("<id>"), help: "remove semaphore by id",
+    completion: .ids(.semaphoreSet))
+  static let semaphoreKey = OptionSpec(
+    "semaphore-key", short: "S", argument: .required("<key>"), help: "remove semaphore by key",
+    completion: .keys(.semaphoreSet))
+  static let all = OptionSpec(
+    "all", short: "a", argument: .optional("[=shm|msg|sem]"), help: "remove all (in the specified category)",
+    completion: .words(ObjectKind.ipcrmAll.map(\.typeWord)))
+  static let dryRun = OptionSpec("dry-run", short: "n", help: "show what would be removed, and remove nothing")
+  static let verbose = OptionSpec("verbose", short: "v", help: "explain what is being done")
 
-  /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
-  package static var optionSpellings: Set<String> { longOptions.spellings(shortOptions: shortOptions) }
-
-  static let longOptions: [LongOption] = [
-    LongOption("shmem-id", .required, "m"),
-    LongOption("shmem-key", .required, "M"),
-    LongOption("queue-id", .required, "q"),
-    LongOption("queue-key", .required, "Q"),
-    LongOption("semaphore-id", .required, "s"),
-    LongOption("semaphore-key", .required, "S"),
-    LongOption("all", .optional, "a"),
-    LongOption("dry-run", .none, "n"),
-    LongOption("verbose", .none, "v"),
-    LongOption("version", .none, "V"),
-    LongOption("help", .none, "h"),
+  /// The options in the order of ipcrm's getopt table (glibc lists ambiguous matches in this order).
+  package static let options: [OptionSpec] = [
+    shmemID, shmemKey, queueID, queueKey, semaphoreID, semaphoreKey, all, dryRun, verbose,
+    CommonOptions.version, CommonOptions.help,
   ]
 
-  /// The `-a` types by name.
-  static func kind(named word: [UInt8]) -> IPCKind? {
-    switch String(decoding: word, as: UTF8.self) {
-    case "shm": .sharedMemory
-    case "msg": .messageQueues
-    case "sem": .semaphores
-    default: nil
-    }
-  }
+  /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
+  package static var optionSpellings: Set<String> { options.spellings }
+
+  /// The kind and target each removal option names.
+  private static let removalOptions: [(spec: OptionSpec, kind: ObjectKind, byKey: Bool)] = [
+    (shmemID, .sharedMemorySegment, false), (shmemKey, .sharedMemorySegment, true),
+    (queueID, .messageQueue, false), (queueKey, .messageQueue, true),
+    (semaphoreID, .semaphoreSet, false), (semaphoreKey, .semaphoreSet, true),
+  ]
 
   /// Reads and checks the whole command line: `argv[0]` and at least one argument (with none, util-linux does
   /// nothing, and the caller exits 0 before asking).
   ///
   /// Nothing here touches an IPC object.
-  package static func parse(
-    argc: Int32,
-    argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
-    program: Program
-  ) -> SwipcrmRequest {
-    var words: [[UInt8]] = []
-    for index in 1..<max(1, Int(argc)) {
-      guard let word = argv[index] else { break }
-      words.append(cStringBytes(word))
-    }
-    if let first = words.first, let kind = legacyKind(first) {
+  package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcrmRequest {
+    let words = arguments.words
+    if let first = words.first, let kind = ObjectKind(typeWord: first) {
       return parseLegacy(kind, ids: Array(words.dropFirst()), program: program)
     }
-    var parser = OptionParser(argc: argc, argv: argv, shortOptions: shortOptions, longOptions: longOptions)
+    var parser = OptionParser(arguments, options: options)
     var plan = RemovalPlan()
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
         return .failed
       }
-      switch UInt8(truncatingIfNeeded: code) {
-      case UInt8(ascii: "m"), UInt8(ascii: "q"), UInt8(ascii: "s"):
+      if let removal = removalOptions.first(where: { $0.spec.code == code }) {
         let text = argument ?? []
-        switch CommandLineNumber.decimalInt32(text) {
-        case .success(let id):
-          plan.steps.append(RemovalStep(kind: kind(option: code), target: .id(id), verbose: plan.verbose))
-        case .failure(let error):
-          reportBadNumber(text, error, program: program)
-          return .failed
+        let target: RemovalTarget
+        if removal.byKey {
+          switch CommandLineNumber.key(text) {
+          case .success(let key): target = .key(key, typed: text)
+          case .failure(let error): return reportBadNumber(text, error, program: program)
+          }
+        } else {
+          switch CommandLineNumber.decimalInt32(text) {
+          case .success(let id): target = .id(id)
+          case .failure(let error): return reportBadNumber(text, error, program: program)
+          }
         }
-      case UInt8(ascii: "M"), UInt8(ascii: "Q"), UInt8(ascii: "S"):
-        let text = argument ?? []
-        switch CommandLineNumber.key(text) {
-        case .success(let key):
-          let step = RemovalStep(kind: kind(option: code), target: .key(key, typed: text), verbose: plan.verbose)
-          plan.steps.append(step)
-        case .failure(let error):
-          reportBadNumber(text, error, program: program)
-          return .failed
-        }
-      case UInt8(ascii: "a"):
+        plan.steps.append(RemovalStep(kind: removal.kind, target: target, verbose: plan.verbose))
+        continue
+      }
+      switch code {
+      case all:
         if let value = argument {
-          guard let kind = kind(named: value) else {
+          guard let kind = ObjectKind(typeWord: value) else {
             program.warn("unknown argument: \(value)")
             return .failed
           }
           plan.allOf.insert(kind)
-        } else if let next = parser.nextWord, let kind = kind(named: next) {
+        } else if let next = parser.nextWord, let kind = ObjectKind(typeWord: next) {
           // `-a shm`, as ipcrm's own synopsis writes it: the type, not an operand (util-linux removes everything).
           parser.consumeNextWord()
           plan.allOf.insert(kind)
         } else {
-          plan.allOf.formUnion(IPCKind.allCases)
+          plan.allOf.formUnion(ObjectKind.ipcrmAll)
         }
-      case UInt8(ascii: "n"): plan.dryRun = true
-      case UInt8(ascii: "v"): plan.verbose = true
-      case UInt8(ascii: "h"): return .help
-      case UInt8(ascii: "V"): return .version
+      case dryRun: plan.dryRun = true
+      case verbose: plan.verbose = true
+      case CommonOptions.help: return .help
+      case CommonOptions.version: return .version
       default:
         program.tryHelp()
         return .failed
@@ -142,26 +116,9 @@ package enum SwipcrmCommandLine {
     return .run(plan)
   }
 
-  private static func kind(option code: Int32) -> IPCKind {
-    switch UInt8(truncatingIfNeeded: code) | 0x20 {
-    case UInt8(ascii: "m"): .sharedMemory
-    case UInt8(ascii: "q"): .messageQueues
-    default: .semaphores
-    }
-  }
-
-  private static func legacyKind(_ word: [UInt8]) -> IPCKind? {
-    switch word {
-    case Array("shm".utf8): .sharedMemory
-    case Array("msg".utf8): .messageQueues
-    case Array("sem".utf8): .semaphores
-    default: nil
-    }
-  }
-
   /// `swipcrm shm|msg|sem ID...`: every id is checked first; a bad one is reported (`invalid id: X`, the legacy
   /// wording) and nothing is removed.
-  private static func parseLegacy(_ kind: IPCKind, ids words: [[UInt8]], program: Program) -> SwipcrmRequest {
+  private static func parseLegacy(_ kind: ObjectKind, ids words: [[UInt8]], program: Program) -> SwipcrmRequest {
     guard !words.isEmpty else {
       program.warn("not enough arguments")
       program.tryHelp()
@@ -180,48 +137,35 @@ package enum SwipcrmCommandLine {
     return bad ? .failed : .legacy(kind, ids)
   }
 
-  private static func reportBadNumber(_ text: [UInt8], _ error: NumberError, program: Program) {
+  private static func reportBadNumber(_ text: [UInt8], _ error: NumberError, program: Program) -> SwipcrmRequest {
     if error == .outOfRange {
       program.warn("failed to parse argument: '\(text)': \(errno: Errno.outOfRange)")
     } else {
       program.warn("failed to parse argument: '\(text)'")
     }
+    return .failed
   }
 
   /// `--help`: ipcrm's, with `--dry-run` and the differences that make swipcrm safe in scripts.
-  package static func help(for program: Program) -> Message {
-    let name = program.name
-    return """
+  /// `--help` for `program`.
+  package static func help(for program: Program) -> Message { helpLayout.render(for: program) }
 
-      Usage:
-       \(name) [options]
-       \(name) shm|msg|sem <id>...
-
-      Remove certain IPC resources.
-
-      Options:
-       -m, --shmem-id <id>        remove shared memory segment by id
-       -M, --shmem-key <key>      remove shared memory segment by key
-       -q, --queue-id <id>        remove message queue by id
-       -Q, --queue-key <key>      remove message queue by key
-       -s, --semaphore-id <id>    remove semaphore by id
-       -S, --semaphore-key <key>  remove semaphore by key
-       -a, --all[=shm|msg|sem]    remove all (in the specified category)
-       -n, --dry-run              show what would be removed, and remove nothing
-       -v, --verbose              explain what is being done
-
-       -h, --help                 display this help
-       -V, --version              display version
-
-      Unlike util-linux ipcrm, for safe use in scripts:
-       - the whole command line is checked before anything is removed;
-       - "-a shm" (the type as the next word) removes that type only;
-       - several -a options add up ("-a shm -a sem");
-       - a key is removed only if it still names the object it was resolved to;
-       - a key outside 32 bits is an error, not truncated.
-
-      For more details see \(program.tool)(1).
-
-      """
-  }
+  package static let helpLayout = HelpText(
+    usage: ["[options]", "shm|msg|sem <id>..."],
+    summary: "Remove certain IPC resources.",
+    sections: [
+      .init(
+        "Options:", column: 28,
+        [shmemID, shmemKey, queueID, queueKey, semaphoreID, semaphoreKey, all, dryRun, verbose]),
+      .init(nil, column: 28, [CommonOptions.help, CommonOptions.version]),
+    ],
+    notes: [
+      "Unlike util-linux ipcrm, for safe use in scripts:",
+      " - the whole command line is checked before anything is removed;",
+      " - \"-a shm\" (the type as the next word) removes that type only;",
+      " - several -a options add up (\"-a shm -a sem\");",
+      " - a key is removed only if it still names the object it was resolved to;",
+      " - a key outside 32 bits is an error, not truncated.",
+    ]
+  )
 }

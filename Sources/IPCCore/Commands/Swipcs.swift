@@ -15,7 +15,7 @@ package enum Swipcs {
     }
     var out = OutputBuffer(descriptor: 1)
     let status: Int32
-    switch SwipcsCommandLine.parse(argc: arguments.count, argv: arguments.vector, program: program) {
+    switch SwipcsCommandLine.parse(arguments, program: program) {
     case .failed:
       return 1
     case .help:
@@ -35,72 +35,71 @@ package enum Swipcs {
   }
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
-    if let id = options.id { return showDetail(id: id, options: options, program: program, to: &out) }
+    let catalog = LiveCatalog()
+    if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     let decimalPoint = Locale.decimalPoint()
-    let figures = FiguresText(unit: options.unit, decimalPoint: decimalPoint, pageSize: KernelFigures.pageSize)
+    var snapshot = Snapshot()
+    if case .list = options.view {
+      snapshot = catalog.snapshot(options.sections)
+      report(snapshot.skipped, program: program)
+    }
+    let figures = FiguresText(unit: options.unit, decimalPoint: decimalPoint, pageSize: KernelFigures<LiveSysV, LiveFiles>.pageSize)
+    let kernel = catalog.figures
     var text = ListingText(unit: options.unit, decimalPoint: decimalPoint)
     out.append("\n")
     // Sections come in ipcs's fixed order, whatever the order of the options.
-    if options.messageQueues {
-      switch options.view {
-      case .list(let format): text.appendSection(listing(MessageQueue.self, program), format: format, to: &out)
-      case .limits: figures.appendLimits(KernelFigures.messageQueueLimits(), to: &out)
-      case .summary: figures.appendUsage(KernelFigures.messageQueueUsage(), to: &out)
-      }
-      out.append("\n")
-    }
-    if options.sharedMemory {
-      switch options.view {
-      case .list(let format): text.appendSection(listing(SharedMemorySegment.self, program), format: format, to: &out)
-      case .limits: figures.appendLimits(KernelFigures.sharedMemoryLimits(), to: &out)
-      case .summary: figures.appendUsage(KernelFigures.sharedMemoryUsage(), to: &out)
-      }
-      out.append("\n")
-    }
-    if options.semaphores {
-      switch options.view {
-      case .list(let format): text.appendSection(listing(SemaphoreSet.self, program), format: format, to: &out)
-      case .limits: figures.appendLimits(KernelFigures.semaphoreLimits(), to: &out)
-      case .summary: figures.appendUsage(KernelFigures.semaphoreUsage(), to: &out)
+    for kind in options.sections {
+      switch (options.view, kind) {
+      case (.list(let format), .messageQueue): text.appendSection(snapshot.queues.rows, format: format, to: &out)
+      case (.list(let format), .sharedMemorySegment): text.appendSection(snapshot.segments.rows, format: format, to: &out)
+      case (.list(let format), .semaphoreSet): text.appendSection(snapshot.semaphoreSets.rows, format: format, to: &out)
+      case (.limits, .messageQueue): figures.appendLimits(kernel.messageQueueLimits(), to: &out)
+      case (.limits, .sharedMemorySegment): figures.appendLimits(kernel.sharedMemoryLimits(), to: &out)
+      case (.limits, .semaphoreSet): figures.appendLimits(kernel.semaphoreLimits(), to: &out)
+      case (.summary, .messageQueue): figures.appendUsage(kernel.messageQueueUsage(), to: &out)
+      case (.summary, .sharedMemorySegment): figures.appendUsage(kernel.sharedMemoryUsage(), to: &out)
+      case (.summary, .semaphoreSet): figures.appendUsage(kernel.semaphoreUsage(), to: &out)
       }
       out.append("\n")
     }
     return 0
   }
 
-  private static func listing<Row: KernelListable>(_ type: Row.Type, _ program: Program) -> [Row] {
-    let listing = ObjectCatalog.list(Row.self)
-    report(listing.skipped, program: program)
-    return listing.rows
-  }
-
   /// The object `-i id` names, as util-linux finds it: an exact id match, or for a negative id (which util-linux
   /// takes as "list all") the first object of the kind.
-  private static func find<Row: KernelListable>(_ id: Int32, in rows: [Row]) -> Row? {
-    id < 0 ? rows.first : rows.first { $0.permissions.id == id }
+  private static func find<Row: SystemVObject>(_ id: Int32, in rows: [Row]) -> Row? {
+    id < 0 ? rows.first : rows.first { $0.id == id }
   }
 
   /// Shows the object `-i ID` names, of the one kind given.
   ///
   /// Format options are ignored; units apply. Not found is a message on stderr and exit status 0, as in util-linux.
-  static func showDetail(id: Int32, options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
+  static func showDetail(
+    id: Int32,
+    options: SwipcsOptions,
+    catalog: LiveCatalog,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
     var text = DetailText(unit: options.unit, decimalPoint: Locale.decimalPoint())
-    if options.messageQueues, var queue = find(id, in: listing(MessageQueue.self, program)) {
+    let snapshot = catalog.snapshot(options.sections)
+    report(snapshot.skipped, program: program)
+    if var queue = find(id, in: snapshot.queues.rows) {
       // util-linux asks IPC_STAT for qbytes alone; without read permission that fails and it shows 0. A negative
       // id never gets that far.
-      queue.capacityBytes = id < 0 ? nil : (try? MessageQueue.stat(id, lookup: .identifier))?.capacityBytes
+      queue.capacityBytes = id < 0 ? nil : (try? catalog.sysV.statQueue(id, .identifier))?.capacityBytes
       text.append(queue, requestedID: id, to: &out)
       return 0
     }
-    if options.sharedMemory, let segment = find(id, in: listing(SharedMemorySegment.self, program)) {
+    if let segment = find(id, in: snapshot.segments.rows) {
       text.append(segment, requestedID: id, to: &out)
       return 0
     }
     // util-linux 2.38.1 crashes on a negative semaphore id when sets exist; swipcs treats it as not found.
-    if options.semaphores, id >= 0, let set = find(id, in: listing(SemaphoreSet.self, program)) {
+    if id >= 0, let set = find(id, in: snapshot.semaphoreSets.rows) {
       let values: [SemaphoreValue]
       do throws(IPCError) {
-        values = try SemaphoreCalls.values(id: id, count: Int(clamping: set.count))
+        values = try catalog.sysV.semaphoreValues(id: id, count: Int(clamping: set.semaphoreCount))
       } catch {
         program.warn(error.message)
         return 1

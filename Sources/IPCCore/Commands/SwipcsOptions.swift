@@ -7,10 +7,8 @@ package struct SwipcsOptions: Equatable, Sendable {
     case summary
   }
 
-  /// Resource options accumulate; none given means all three.
-  package var messageQueues = false
-  package var sharedMemory = false
-  package var semaphores = false
+  /// The kinds named (resource options accumulate); none given means all three.
+  package var kinds: Set<ObjectKind> = []
   package var view: View = .list(.standard)
   /// `--human` and `-b`: the last one wins.
   package var unit: SizeUnit = .standard
@@ -19,8 +17,8 @@ package struct SwipcsOptions: Equatable, Sendable {
 
   package init() {}
 
-  /// How many of the three kinds were named.
-  package var kindCount: Int { [messageQueues, sharedMemory, semaphores].filter { $0 }.count }
+  /// The kinds to show, in ipcs's order.
+  package var sections: [ObjectKind] { ObjectKind.ipcsSections.filter(kinds.contains) }
 }
 
 /// The outcome of reading swipcs's command line.
@@ -32,40 +30,36 @@ package enum SwipcsRequest: Equatable, Sendable {
   case failed
 }
 
-/// swipcs's option table and parser: getopt_long with ipcs's short string `i:qmsatpclubVh`.
+/// swipcs's options and parser: getopt_long with ipcs's short string `i:qmsatpclubVh`.
 package enum SwipcsCommandLine {
-  static let human: Int32 = 256
+  static let id = OptionSpec(
+    "id", short: "i", argument: .required("<id>"), help: "print details on resource identified by <id>",
+    completion: .ids(nil))
+  static let queues = OptionSpec("queues", short: "q", help: "message queues")
+  static let shmems = OptionSpec("shmems", short: "m", help: "shared memory segments")
+  static let semaphores = OptionSpec("semaphores", short: "s", help: "semaphores")
+  static let all = OptionSpec("all", short: "a", help: "all (default)")
+  static let time = OptionSpec("time", short: "t", help: "show attach, detach and change times")
+  static let pid = OptionSpec("pid", short: "p", help: "show PIDs of creator and last operator")
+  static let creator = OptionSpec("creator", short: "c", help: "show creator and owner")
+  static let limits = OptionSpec("limits", short: "l", help: "show resource limits")
+  static let summary = OptionSpec("summary", short: "u", help: "show status summary")
+  static let human = OptionSpec("human", code: 256, help: "show sizes in human-readable format")
+  static let bytes = OptionSpec("bytes", short: "b", help: "show sizes in bytes")
 
-  static let shortOptions: StaticString = "i:qmsatpclubVh"
+  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
+  package static let options: [OptionSpec] = [
+    id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
+    CommonOptions.version, CommonOptions.help,
+  ]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
-  package static var optionSpellings: Set<String> { longOptions.spellings(shortOptions: shortOptions) }
-
-  static let longOptions: [LongOption] = [
-    LongOption("id", .required, "i"),
-    LongOption("queues", .none, "q"),
-    LongOption("shmems", .none, "m"),
-    LongOption("semaphores", .none, "s"),
-    LongOption("all", .none, "a"),
-    LongOption("time", .none, "t"),
-    LongOption("pid", .none, "p"),
-    LongOption("creator", .none, "c"),
-    LongOption("limits", .none, "l"),
-    LongOption("summary", .none, "u"),
-    LongOption("human", .none, human),
-    LongOption("bytes", .none, "b"),
-    LongOption("version", .none, "V"),
-    LongOption("help", .none, "h"),
-  ]
+  package static var optionSpellings: Set<String> { options.spellings }
 
   /// Reads the options in order, acting as ipcs does: `-h`/`-V` end parsing when reached, a bad option or `-i`
   /// value ends it with an error, operands are ignored.
-  package static func parse(
-    argc: Int32,
-    argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
-    program: Program
-  ) -> SwipcsRequest {
-    var parser = OptionParser(argc: argc, argv: argv, shortOptions: shortOptions, longOptions: longOptions)
+  package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcsRequest {
+    var parser = OptionParser(arguments, options: options)
     var options = SwipcsOptions()
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
@@ -73,7 +67,7 @@ package enum SwipcsCommandLine {
         return .failed
       }
       switch code {
-      case Int32(UInt8(ascii: "i")):
+      case id:
         let text = argument ?? []
         switch CommandLineNumber.decimalInt32(text) {
         case .success(let id):
@@ -85,72 +79,43 @@ package enum SwipcsCommandLine {
           program.warn("failed to parse id argument: '\(text)': \(errno: Errno.outOfRange)")
           return .failed
         }
-      case Int32(UInt8(ascii: "a")):
-        options.messageQueues = true
-        options.sharedMemory = true
-        options.semaphores = true
-      case Int32(UInt8(ascii: "q")): options.messageQueues = true
-      case Int32(UInt8(ascii: "m")): options.sharedMemory = true
-      case Int32(UInt8(ascii: "s")): options.semaphores = true
-      case Int32(UInt8(ascii: "t")): options.view = .list(.times)
-      case Int32(UInt8(ascii: "c")): options.view = .list(.creators)
-      case Int32(UInt8(ascii: "p")): options.view = .list(.pids)
-      case Int32(UInt8(ascii: "l")): options.view = .limits
-      case Int32(UInt8(ascii: "u")): options.view = .summary
+      case all: options.kinds.formUnion(ObjectKind.ipcsSections)
+      case queues: options.kinds.insert(.messageQueue)
+      case shmems: options.kinds.insert(.sharedMemorySegment)
+      case semaphores: options.kinds.insert(.semaphoreSet)
+      case time: options.view = .list(.times)
+      case creator: options.view = .list(.creators)
+      case pid: options.view = .list(.pids)
+      case limits: options.view = .limits
+      case summary: options.view = .summary
       case human: options.unit = .human
-      case Int32(UInt8(ascii: "b")): options.unit = .bytes
-      case Int32(UInt8(ascii: "h")): return .help
-      case Int32(UInt8(ascii: "V")): return .version
+      case bytes: options.unit = .bytes
+      case CommonOptions.help: return .help
+      case CommonOptions.version: return .version
       default:
         program.tryHelp()
         return .failed
       }
     }
-    if options.id != nil && options.kindCount != 1 {
+    if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
       return .failed
     }
-    if options.kindCount == 0 {
-      options.messageQueues = true
-      options.sharedMemory = true
-      options.semaphores = true
-    }
+    if options.kinds.isEmpty { options.kinds = Set(ObjectKind.ipcsSections) }
     return .run(options)
   }
 
-  /// `--help`, in ipcs's words and layout, naming this program.
-  package static func help(for program: Program) -> Message {
-    let name = program.name
-    return """
+  /// `--help`, in ipcs's words and layout.
+  /// `--help` for `program`.
+  package static func help(for program: Program) -> Message { helpLayout.render(for: program) }
 
-      Usage:
-       \(name) [resource-option...] [output-option]
-       \(name) -m|-q|-s -i <id>
-
-      Show information on IPC facilities.
-
-      Options:
-       -i, --id <id>  print details on resource identified by <id>
-       -h, --help     display this help
-       -V, --version  display version
-
-      Resource options:
-       -m, --shmems      shared memory segments
-       -q, --queues      message queues
-       -s, --semaphores  semaphores
-       -a, --all         all (default)
-
-      Output options:
-       -t, --time        show attach, detach and change times
-       -p, --pid         show PIDs of creator and last operator
-       -c, --creator     show creator and owner
-       -l, --limits      show resource limits
-       -u, --summary     show status summary
-           --human       show sizes in human-readable format
-       -b, --bytes       show sizes in bytes
-
-      For more details see \(program.tool)(1).
-
-      """
-  }
+  package static let helpLayout = HelpText(
+    usage: ["[resource-option...] [output-option]", "-m|-q|-s -i <id>"],
+    summary: "Show information on IPC facilities.",
+    sections: [
+      .init("Options:", column: 16, [id, CommonOptions.help, CommonOptions.version]),
+      .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
+      .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
+    ]
+  )
 }

@@ -18,13 +18,17 @@ package struct SharedMemoryLimits: Hashable, Sendable {
   package var maxSegmentSize: UInt64
   /// Pages.
   package var maxTotalPages: UInt64
-  /// Bytes; the kernel's SHMMIN, always 1.
-  package var minSegmentSize: UInt64 = 1
+  /// Bytes: SHMMIN, from `IPC_INFO`, or the kernel's constant where the limits come from `/proc/sys/kernel`.
+  package var minSegmentSize: UInt64
 
-  package init(maxSegments: UInt64, maxSegmentSize: UInt64, maxTotalPages: UInt64) {
+  /// The kernel's SHMMIN, which util-linux prints when it reads the limits from `/proc/sys/kernel`.
+  package static let kernelMinSegmentSize: UInt64 = 1
+
+  package init(maxSegments: UInt64, maxSegmentSize: UInt64, maxTotalPages: UInt64, minSegmentSize: UInt64) {
     self.maxSegments = maxSegments
     self.maxSegmentSize = maxSegmentSize
     self.maxTotalPages = maxTotalPages
+    self.minSegmentSize = minSegmentSize
   }
 }
 
@@ -34,14 +38,18 @@ package struct SemaphoreLimits: Hashable, Sendable {
   package var maxPerSet: Int32
   package var maxTotal: Int32
   package var maxOperationsPerCall: Int32
-  /// SEMVMX: a compile-time constant of the kernel, which ipcs prints without asking.
-  package var maxValue: UInt32 = 32767
+  /// SEMVMX: from `IPC_INFO`, or the kernel's constant where the limits come from `/proc/sys/kernel/sem`.
+  package var maxValue: UInt32
 
-  package init(maxSets: Int32, maxPerSet: Int32, maxTotal: Int32, maxOperationsPerCall: Int32) {
+  /// The kernel's SEMVMX, a compile-time constant, which util-linux prints when it reads `/proc/sys/kernel/sem`.
+  package static let kernelMaxValue: UInt32 = 32767
+
+  package init(maxSets: Int32, maxPerSet: Int32, maxTotal: Int32, maxOperationsPerCall: Int32, maxValue: UInt32) {
     self.maxSets = maxSets
     self.maxPerSet = maxPerSet
     self.maxTotal = maxTotal
     self.maxOperationsPerCall = maxOperationsPerCall
+    self.maxValue = maxValue
   }
 }
 
@@ -76,9 +84,9 @@ package struct SemaphoreValue: Hashable, Sendable {
   /// Processes waiting for the value to become zero.
   package var waitingForZero: Int32
   /// The last process to operate on it.
-  package var lastPID: Int32
+  package var lastPID: ProcessID
 
-  package init(value: Int32, waitingForIncrease: Int32, waitingForZero: Int32, lastPID: Int32) {
+  package init(value: Int32, waitingForIncrease: Int32, waitingForZero: Int32, lastPID: ProcessID) {
     self.value = value
     self.waitingForIncrease = waitingForIncrease
     self.waitingForZero = waitingForZero

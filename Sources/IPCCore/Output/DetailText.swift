@@ -15,7 +15,7 @@ package struct DetailText {
   ///   - requestedID: the id as given on the command line, which is what the title shows.
   ///   - out: where the text goes.
   package mutating func append(_ segment: SharedMemorySegment, requestedID: Int32, to out: inout OutputBuffer) {
-    let perm = segment.permissions
+    let perm = segment.ownership
     out.append("\nShared memory Segment shmid=")
     out.appendDecimal(requestedID)
     appendOwners(perm, separator: "\t", to: &out)
@@ -32,9 +32,9 @@ package struct DetailText {
       decimalPoint: decimalPoint
     )
     out.append("lpid=")
-    out.appendDecimal(UInt32(bitPattern: segment.lastOperationPID))
+    out.appendDecimal(UInt32(bitPattern: segment.lastOperationPID.rawValue))
     out.append("\tcpid=")
-    out.appendDecimal(UInt32(bitPattern: segment.creatorPID))
+    out.appendDecimal(UInt32(bitPattern: segment.creatorPID.rawValue))
     out.append("\tnattch=")
     out.appendDecimal(Int64(bitPattern: segment.attachCount))
     out.append("\natt_time=")
@@ -51,7 +51,7 @@ package struct DetailText {
   ///   - requestedID: the id as given on the command line.
   ///   - out: where the text goes.
   package mutating func append(_ queue: MessageQueue, requestedID: Int32, to out: inout OutputBuffer) {
-    let perm = queue.permissions
+    let perm = queue.ownership
     out.append("\nMessage Queue msqid=")
     out.appendDecimal(requestedID)
     appendOwners(perm, separator: "\t", to: &out)
@@ -76,9 +76,9 @@ package struct DetailText {
     out.append("qnum=")
     out.appendDecimal(Int64(bitPattern: queue.messageCount))
     out.append("\tlspid=")
-    out.appendDecimal(queue.lastSendPID)
+    out.appendDecimal(queue.lastSendPID.rawValue)
     out.append("\tlrpid=")
-    out.appendDecimal(queue.lastReceivePID)
+    out.appendDecimal(queue.lastReceivePID.rawValue)
     out.append("\nsend_time=")
     times.appendLong(queue.sendTime, to: &out)
     out.append("\nrcv_time=")
@@ -99,7 +99,7 @@ package struct DetailText {
     requestedID: Int32,
     to out: inout OutputBuffer
   ) {
-    let perm = set.permissions
+    let perm = set.ownership
     out.append("\nSemaphore Array semid=")
     out.appendDecimal(requestedID)
     appendOwners(perm, separator: "\t ", to: &out)
@@ -108,7 +108,7 @@ package struct DetailText {
     out.append(", access_perms=")
     out.appendOctal(perm.mode.accessBits, alternate: true)
     out.append("\nnsems = ")
-    out.appendDecimal(set.count)
+    out.appendDecimal(set.semaphoreCount)
     out.append("\notime = ")
     times.appendLong(set.operationTime, to: &out)
     out.append("\nctime = ")
@@ -121,7 +121,7 @@ package struct DetailText {
         out.appendDecimal(figure, width: 10)
       }
       out.append(" ")
-      out.appendDecimal(value.lastPID, width: 10)
+      out.appendDecimal(value.lastPID.rawValue, width: 10)
       out.append("\n")
       out.flushIfFull()
     }
@@ -129,7 +129,7 @@ package struct DetailText {
   }
 
   /// `\nuid=%u<sep>gid=%u<sep>cuid=%u<sep>cgid=%u` (no newline after).
-  private func appendOwners(_ perm: IPCPermissions, separator: StaticString, to out: inout OutputBuffer) {
+  private func appendOwners(_ perm: Ownership, separator: StaticString, to out: inout OutputBuffer) {
     out.append("\nuid=")
     out.appendDecimal(perm.owner.rawValue)
     out.append(separator)

@@ -43,29 +43,28 @@ package struct ListingText {
       appendHeader([("key", 10), ("msqid", 10), ("owner", 10), ("perms", 10), (size, 12), ("messages", 12)], to: &out)
     }
     for row in rows {
-      let perm = row.permissions
       switch format {
       case .creators:
-        appendCreatorsRow(perm, to: &out)
+        appendCreatorsRow(row, to: &out)
       case .times:
-        appendIDAndOwner(perm, idWidth: 8, to: &out)
+        appendIDAndOwner(row, idWidth: 8, to: &out)
         for time in [row.sendTime, row.receiveTime, row.changeTime] {
           out.append(UInt8(ascii: " "))
           times.appendShort(time, to: &out)
         }
         out.append("\n")
       case .pids:
-        appendIDAndOwner(perm, idWidth: 8, to: &out)
+        appendIDAndOwner(row, idWidth: 8, to: &out)
         out.append("  ")
-        out.appendDecimal(row.lastSendPID, width: 5, alignRight: true)
+        out.appendDecimal(row.lastSendPID.rawValue, width: 5, alignRight: true)
         out.append("     ")
-        out.appendDecimal(row.lastReceivePID, width: 5, alignRight: true)
+        out.appendDecimal(row.lastReceivePID.rawValue, width: 5, alignRight: true)
         out.append("\n")
       case .standard:
-        out.appendHexKey(perm.key.bitPattern)
+        out.appendHexKey(row.key.bitPattern)
         out.append(UInt8(ascii: " "))
-        appendIDAndOwner(perm, idWidth: 10, to: &out)
-        appendPerms(perm, to: &out)
+        appendIDAndOwner(row, idWidth: 10, to: &out)
+        appendPerms(row, to: &out)
         if unit == .human {
           out.append(HumanSize.text(row.usedBytes, decimalPoint: decimalPoint), width: 6, alignRight: true)
           out.appendSpaces(6)
@@ -102,29 +101,28 @@ package struct ListingText {
       )
     }
     for row in rows {
-      let perm = row.permissions
       switch format {
       case .creators:
-        appendCreatorsRow(perm, to: &out)
+        appendCreatorsRow(row, to: &out)
       case .times:
-        appendIDAndOwner(perm, idWidth: 10, to: &out)
+        appendIDAndOwner(row, idWidth: 10, to: &out)
         for time in [row.attachTime, row.detachTime, row.changeTime] {
           out.append(UInt8(ascii: " "))
           times.appendShort(time, to: &out)
         }
         out.append("\n")
       case .pids:
-        appendIDAndOwner(perm, idWidth: 10, to: &out)
+        appendIDAndOwner(row, idWidth: 10, to: &out)
         out.append(UInt8(ascii: " "))
-        out.appendDecimal(UInt32(bitPattern: row.creatorPID), width: 10)
+        out.appendDecimal(UInt32(bitPattern: row.creatorPID.rawValue), width: 10)
         out.append(UInt8(ascii: " "))
-        out.appendDecimal(UInt32(bitPattern: row.lastOperationPID), width: 10)
+        out.appendDecimal(UInt32(bitPattern: row.lastOperationPID.rawValue), width: 10)
         out.append("\n")
       case .standard:
-        out.appendHexKey(perm.key.bitPattern)
+        out.appendHexKey(row.key.bitPattern)
         out.append(UInt8(ascii: " "))
-        appendIDAndOwner(perm, idWidth: 10, to: &out)
-        appendPerms(perm, to: &out)
+        appendIDAndOwner(row, idWidth: 10, to: &out)
+        appendPerms(row, to: &out)
         if unit == .human {
           out.append(HumanSize.text(row.size, decimalPoint: decimalPoint), width: 6, alignRight: true)
           out.appendSpaces(4)
@@ -134,9 +132,9 @@ package struct ListingText {
         out.append(UInt8(ascii: " "))
         out.appendDecimal(row.attachCount, width: 10)
         out.append(UInt8(ascii: " "))
-        if perm.mode.contains(.destroyed) { out.append("dest  ") } else { out.append("      ") }
+        if row.ownership.mode.contains(.destroyed) { out.append("dest  ") } else { out.append("      ") }
         out.append(UInt8(ascii: " "))
-        if perm.mode.contains(.locked) { out.append("locked\n") } else { out.append("      \n") }
+        if row.ownership.mode.contains(.locked) { out.append("locked\n") } else { out.append("      \n") }
       }
       out.flushIfFull()
     }
@@ -159,25 +157,22 @@ package struct ListingText {
       appendHeader([("key", 10), ("semid", 10), ("owner", 10), ("perms", 10), ("nsems", 10)], to: &out)
     }
     for row in rows {
-      let perm = row.permissions
       switch format {
       case .creators:
-        appendCreatorsRow(perm, to: &out)
+        appendCreatorsRow(row, to: &out)
       case .times:
-        appendIDAndOwner(perm, idWidth: 8, to: &out)
+        appendIDAndOwner(row, idWidth: 8, to: &out)
         out.append("  ")
         times.appendLong(row.operationTime, to: &out)
         out.append(UInt8(ascii: " "))
         times.appendLong(row.changeTime, to: &out)
         out.append("\n")
-      case .pids:
-        break
-      case .standard:
-        out.appendHexKey(perm.key.bitPattern)
+      case .standard, .pids:  // -p returned before the rows
+        out.appendHexKey(row.key.bitPattern)
         out.append(UInt8(ascii: " "))
-        appendIDAndOwner(perm, idWidth: 10, to: &out)
-        appendPerms(perm, to: &out)
-        out.appendDecimal(row.count, width: 10)
+        appendIDAndOwner(row, idWidth: 10, to: &out)
+        appendPerms(row, to: &out)
+        out.appendDecimal(row.semaphoreCount, width: 10)
         out.append("\n")
       }
       out.flushIfFull()
@@ -200,26 +195,27 @@ package struct ListingText {
   }
 
   /// `%-<idWidth>d %-10.10s` of id and owner name, or `%-<idWidth>d %-10u` when the owner has no passwd entry.
-  private mutating func appendIDAndOwner(_ perm: IPCPermissions, idWidth: Int, to out: inout OutputBuffer) {
-    out.appendDecimal(perm.id, width: idWidth)
+  private mutating func appendIDAndOwner(_ row: some SystemVObject, idWidth: Int, to out: inout OutputBuffer) {
+    out.appendDecimal(row.id, width: idWidth)
     out.append(UInt8(ascii: " "))
-    if let name = names.userName(perm.owner) {
+    if let name = names.userName(row.ownership.owner) {
       out.append(name, width: 10, truncate: true)
     } else {
-      out.appendDecimal(perm.owner.rawValue, width: 10)
+      out.appendDecimal(row.ownership.owner.rawValue, width: 10)
     }
   }
 
   /// ` %-10o ` of the permission bits.
-  private func appendPerms(_ perm: IPCPermissions, to out: inout OutputBuffer) {
+  private func appendPerms(_ row: some SystemVObject, to out: inout OutputBuffer) {
     out.append(UInt8(ascii: " "))
-    out.appendOctal(perm.mode.accessBits, width: 10)
+    out.appendOctal(row.ownership.mode.accessBits, width: 10)
     out.append(UInt8(ascii: " "))
   }
 
   /// util-linux `ipc_print_perms`: id, perms, then creator, creator group, owner, group, names not truncated.
-  private mutating func appendCreatorsRow(_ perm: IPCPermissions, to out: inout OutputBuffer) {
-    out.appendDecimal(perm.id, width: 10)
+  private mutating func appendCreatorsRow(_ row: some SystemVObject, to out: inout OutputBuffer) {
+    let perm = row.ownership
+    out.appendDecimal(row.id, width: 10)
     out.append(UInt8(ascii: " "))
     out.appendOctal(perm.mode.accessBits, width: 10)
     appendName(names.userName(perm.creator), perm.creator.rawValue, to: &out)
@@ -232,5 +228,17 @@ package struct ListingText {
   private func appendName(_ name: [UInt8]?, _ number: UInt32, to out: inout OutputBuffer) {
     out.append(UInt8(ascii: " "))
     if let name { out.append(name, width: 10) } else { out.appendDecimal(number, width: 10) }
+  }
+}
+
+extension TimeText {
+  /// The short form of a time that may be "never", which ipcs shows as `Not set`.
+  mutating func appendShort(_ time: Timestamp?, to out: inout OutputBuffer) {
+    appendShort(time?.rawValue ?? 0, to: &out)
+  }
+
+  /// The long form; with `always`, "never" is shown as the epoch, as util-linux's `-i` views show a ctime of 0.
+  mutating func appendLong(_ time: Timestamp?, always: Bool = false, to out: inout OutputBuffer) {
+    appendLong(time?.rawValue ?? 0, always: always, to: &out)
   }
 }

@@ -28,24 +28,29 @@ enum SemaphoreColumn: Int, ProcColumn {
 }
 
 extension ProcRecord where Column: ProcColumn {
-  fileprivate func permissions(
-    key: Column,
-    id: Column,
-    perms: Column,
-    uid: Column,
-    gid: Column,
-    cuid: Column,
-    cgid: Column
-  ) throws(ProcFieldError) -> IPCPermissions {
-    IPCPermissions(
-      key: IPCKey(rawValue: try signed(key, as: Int32.self)),
-      id: try signed(id, as: Int32.self),
+  fileprivate func ownership(perms: Column, uid: Column, gid: Column, cuid: Column, cgid: Column)
+    throws(ProcFieldError) -> Ownership
+  {
+    Ownership(
       owner: UserID(rawValue: try unsigned(uid, as: UInt32.self)),
       group: GroupID(rawValue: try unsigned(gid, as: UInt32.self)),
       creator: UserID(rawValue: try unsigned(cuid, as: UInt32.self)),
       creatorGroup: GroupID(rawValue: try unsigned(cgid, as: UInt32.self)),
       mode: try mode(perms)
     )
+  }
+
+  fileprivate func key(_ column: Column) throws(ProcFieldError) -> IPCKey {
+    IPCKey(rawValue: try signed(column, as: Int32.self))
+  }
+
+  fileprivate func pid(_ column: Column) throws(ProcFieldError) -> ProcessID {
+    ProcessID(rawValue: try processID(column))
+  }
+
+  /// A time column: 0 is "never".
+  fileprivate func timestamp(_ column: Column) throws(ProcFieldError) -> Timestamp? {
+    Timestamp(kernelValue: try time(column))
   }
 }
 
@@ -57,22 +62,16 @@ extension SharedMemorySegment {
   ) throws(ProcParseError) -> ProcTable<SharedMemorySegment> {
     try ProcTableParser.parse(bytes, file: file, columns: SharedMemoryColumn.self) { r throws(ProcFieldError) in
       SharedMemorySegment(
-        permissions: try r.permissions(
-          key: .key,
-          id: .id,
-          perms: .perms,
-          uid: .uid,
-          gid: .gid,
-          cuid: .cuid,
-          cgid: .cgid
-        ),
+        id: try r.signed(.id, as: Int32.self),
+        key: try r.key(.key),
+        ownership: try r.ownership(perms: .perms, uid: .uid, gid: .gid, cuid: .cuid, cgid: .cgid),
         size: try r.unsigned(.size, as: UInt64.self),
         attachCount: try r.unsigned(.nattch, as: UInt64.self),
-        creatorPID: try r.processID(.cpid),
-        lastOperationPID: try r.processID(.lpid),
-        attachTime: try r.time(.atime),
-        detachTime: try r.time(.dtime),
-        changeTime: try r.time(.ctime),
+        creatorPID: try r.pid(.cpid),
+        lastOperationPID: try r.pid(.lpid),
+        attachTime: try r.timestamp(.atime),
+        detachTime: try r.timestamp(.dtime),
+        changeTime: try r.timestamp(.ctime),
         residentBytes: try r.optionalUnsigned(.rss),
         swappedBytes: try r.optionalUnsigned(.swap)
       )
@@ -88,23 +87,17 @@ extension MessageQueue {
   ) throws(ProcParseError) -> ProcTable<MessageQueue> {
     try ProcTableParser.parse(bytes, file: file, columns: MessageQueueColumn.self) { r throws(ProcFieldError) in
       MessageQueue(
-        permissions: try r.permissions(
-          key: .key,
-          id: .id,
-          perms: .perms,
-          uid: .uid,
-          gid: .gid,
-          cuid: .cuid,
-          cgid: .cgid
-        ),
+        id: try r.signed(.id, as: Int32.self),
+        key: try r.key(.key),
+        ownership: try r.ownership(perms: .perms, uid: .uid, gid: .gid, cuid: .cuid, cgid: .cgid),
         usedBytes: try r.unsigned(.cbytes, as: UInt64.self),
         messageCount: try r.unsigned(.qnum, as: UInt64.self),
         capacityBytes: nil,
-        lastSendPID: try r.processID(.lspid),
-        lastReceivePID: try r.processID(.lrpid),
-        sendTime: try r.time(.stime),
-        receiveTime: try r.time(.rtime),
-        changeTime: try r.time(.ctime)
+        lastSendPID: try r.pid(.lspid),
+        lastReceivePID: try r.pid(.lrpid),
+        sendTime: try r.timestamp(.stime),
+        receiveTime: try r.timestamp(.rtime),
+        changeTime: try r.timestamp(.ctime)
       )
     }
   }
@@ -118,18 +111,12 @@ extension SemaphoreSet {
   ) throws(ProcParseError) -> ProcTable<SemaphoreSet> {
     try ProcTableParser.parse(bytes, file: file, columns: SemaphoreColumn.self) { r throws(ProcFieldError) in
       SemaphoreSet(
-        permissions: try r.permissions(
-          key: .key,
-          id: .id,
-          perms: .perms,
-          uid: .uid,
-          gid: .gid,
-          cuid: .cuid,
-          cgid: .cgid
-        ),
-        count: try r.unsigned(.nsems, as: UInt64.self),
-        operationTime: try r.time(.otime),
-        changeTime: try r.time(.ctime)
+        id: try r.signed(.id, as: Int32.self),
+        key: try r.key(.key),
+        ownership: try r.ownership(perms: .perms, uid: .uid, gid: .gid, cuid: .cuid, cgid: .cgid),
+        semaphoreCount: try r.unsigned(.nsems, as: UInt64.self),
+        operationTime: try r.timestamp(.otime),
+        changeTime: try r.timestamp(.ctime)
       )
     }
   }

@@ -16,27 +16,15 @@ package struct IPCMode: OptionSet, Hashable, Sendable {
   package var accessBits: UInt32 { rawValue & 0o777 }
 }
 
-/// The `ipc_perm` part every object has: key, identifier, owner, creator and mode.
-package struct IPCPermissions: Hashable, Sendable {
-  package var key: IPCKey
-  package var id: Int32
+/// Who owns an object and who made it, and its mode: the `ipc_perm` fields other than its name.
+package struct Ownership: Hashable, Sendable {
   package var owner: UserID
   package var group: GroupID
   package var creator: UserID
   package var creatorGroup: GroupID
   package var mode: IPCMode
 
-  package init(
-    key: IPCKey,
-    id: Int32,
-    owner: UserID,
-    group: GroupID,
-    creator: UserID,
-    creatorGroup: GroupID,
-    mode: IPCMode
-  ) {
-    self.key = key
-    self.id = id
+  package init(owner: UserID, group: GroupID, creator: UserID, creatorGroup: GroupID, mode: IPCMode) {
     self.owner = owner
     self.group = group
     self.creator = creator

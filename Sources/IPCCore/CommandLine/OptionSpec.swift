@@ -1,0 +1,156 @@
+/// One command-line option, declared once: getopt's long table and short string, the `--help` line and the
+/// words a completion offers all come from here.
+package struct OptionSpec: Sendable {
+  /// Whether the option takes an argument, and how `--help` names it.
+  package enum Argument: Sendable, Equatable {
+    case none
+    /// `--id <id>`: the name as help shows it, after a space.
+    case required(String)
+    /// `--all[=shm|msg|sem]`: attached with `=` only, as getopt's optional arguments are.
+    case optional(String)
+
+    var getoptValue: Int32 {
+      switch self {
+      case .none: 0
+      case .required: 1
+      case .optional: 2
+      }
+    }
+  }
+
+  /// What a shell completion offers for the option's argument.
+  package enum Completion: Sendable, Equatable {
+    case none
+    /// The ids of the existing objects of a kind (of the kind named elsewhere on the line when nil).
+    case ids(ObjectKind?)
+    /// The keys of the existing objects of a kind, IPC_PRIVATE left out.
+    case keys(ObjectKind)
+    /// Fixed words.
+    case words([String])
+  }
+
+  package let long: StaticString
+  package let short: Unicode.Scalar?
+  package let argument: Argument
+  /// What getopt returns for it: the short option's character, or the given value above 255 when it has none.
+  package let code: Int32
+  package let help: String
+  package let completion: Completion
+
+  package init(
+    _ long: StaticString,
+    short: Unicode.Scalar,
+    argument: Argument = .none,
+    help: String,
+    completion: Completion = .none
+  ) {
+    self.long = long
+    self.short = short
+    self.argument = argument
+    self.code = Int32(short.value)
+    self.help = help
+    self.completion = completion
+  }
+
+  /// A long option with no short form; `code` must be above 255 and unique in its tool.
+  package init(_ long: StaticString, code: Int32, argument: Argument = .none, help: String) {
+    precondition(code > 255, "a long-only option needs a code above the byte range")
+    self.long = long
+    self.short = nil
+    self.argument = argument
+    self.code = code
+    self.help = help
+    self.completion = .none
+  }
+
+  /// `-i, --id <id>` or `    --human`, as util-linux's help columns show it.
+  package var label: String {
+    let shortPart = short.map { "-\($0), " } ?? "    "
+    switch argument {
+    case .none: return "\(shortPart)--\(long)"
+    case .required(let name): return "\(shortPart)--\(long) \(name)"
+    case .optional(let name): return "\(shortPart)--\(long)\(name)"
+    }
+  }
+
+  /// Matches getopt's result for this option in a `switch`.
+  package static func ~= (spec: OptionSpec, code: Int32) -> Bool { spec.code == code }
+}
+
+/// Options both tools have, declared once.
+package enum CommonOptions {
+  package static let help = OptionSpec("help", short: "h", help: "display this help")
+  package static let version = OptionSpec("version", short: "V", help: "display version")
+}
+
+extension [OptionSpec] {
+  /// getopt's short option string: each letter, then `:` for a required argument or `::` for an optional one.
+  package var shortOptionString: [UInt8] {
+    var bytes: [UInt8] = []
+    for spec in self {
+      guard let short = spec.short else { continue }
+      bytes.append(UInt8(ascii: short))
+      switch spec.argument {
+      case .none: break
+      case .required: bytes.append(UInt8(ascii: ":"))
+      case .optional: bytes += [UInt8(ascii: ":"), UInt8(ascii: ":")]
+      }
+    }
+    return bytes
+  }
+
+  /// Every spelling the parser accepts, `-x` and `--long`.
+  package var spellings: Set<String> {
+    var result = Set(map { "--\($0.long)" })
+    for spec in self { if let short = spec.short { result.insert("-\(short)") } }
+    return result
+  }
+}
+
+/// A `--help` text in util-linux's layout (`USAGE_HEADER`, `USAGE_OPTIONS`, `USAGE_MAN_TAIL`), built from the
+/// option declarations.
+package struct HelpText: Sendable {
+  /// A block of option lines under an optional title, each help text starting at `column`.
+  package struct Section: Sendable {
+    package var title: String?
+    package var options: [OptionSpec]
+    package var column: Int
+
+    package init(_ title: String?, column: Int, _ options: [OptionSpec]) {
+      self.title = title
+      self.options = options
+      self.column = column
+    }
+  }
+
+  /// Usage lines, `%s` standing for the program's name.
+  package var usage: [String]
+  package var summary: String
+  package var sections: [Section]
+  /// Lines after the option sections, before the manual-page line.
+  package var notes: [String] = []
+
+  package init(usage: [String], summary: String, sections: [Section], notes: [String] = []) {
+    self.usage = usage
+    self.summary = summary
+    self.sections = sections
+    self.notes = notes
+  }
+
+  package func render(for program: Program) -> Message {
+    var text: Message = "\nUsage:\n"
+    for line in usage { text = text + " \(program.name) \(line)\n" }
+    text = text + "\n\(summary)\n"
+    for section in sections {
+      text = text + "\n"
+      if let title = section.title { text = text + "\(title)\n" }
+      for spec in section.options {
+        let label = " " + spec.label
+        let padding = String(repeating: " ", count: Swift.max(1, section.column - label.count))
+        text = text + "\(label)\(padding)\(spec.help)\n"
+      }
+    }
+    if !notes.isEmpty { text = text + "\n" + Message(stringLiteral: notes.map { $0 + "\n" }.joined()) }
+    return text + "\nFor more details see \(program.tool)(1).\n"
+  }
+}

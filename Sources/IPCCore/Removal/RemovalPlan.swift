@@ -1,0 +1,26 @@
+/// What one `-m/-q/-s/-M/-Q/-S` asks to remove.
+package enum RemovalTarget: Equatable, Sendable {
+  case id(Int32)
+  /// A key, with the words the user typed (messages quote them as typed).
+  case key(IPCKey, typed: [UInt8])
+}
+
+/// One removal, in command-line order.
+package struct RemovalStep: Equatable, Sendable {
+  package var kind: ObjectKind
+  package var target: RemovalTarget
+  /// Whether a `-v` came before it (util-linux's `-v` acts on the removals after it).
+  package var verbose: Bool
+}
+
+/// Everything a checked command line asks for, before anything is removed.
+package struct RemovalPlan: Equatable, Sendable {
+  package var steps: [RemovalStep] = []
+  /// The kinds `-a` asked for (several `-a` add up), removed after the steps in the order shm, sem, msg.
+  package var allOf: Set<ObjectKind> = []
+  /// Any `-v` anywhere makes `-a` verbose, as in util-linux.
+  package var verbose = false
+  package var dryRun = false
+
+  package init() {}
+}

@@ -1,0 +1,67 @@
+/// An error after which util-linux ipcrm exits at once (an errno it has no message for, a facility the kernel
+/// lacks).
+package struct FatalRemovalError: Error {
+  package var message: Message
+}
+
+/// Every line swipcrm prints about removals, in util-linux ipcrm's words (`remove_id`, `key_to_id`,
+/// `remove_all`), and the count of failures after which it goes on.
+package struct RemovalReporter {
+  package let program: Program
+  package private(set) var failures = 0
+
+  package init(program: Program) { self.program = program }
+
+  /// What a failure names: `id` or `key`, and the value as shown (an id, or a key as the user typed it).
+  package struct Subject {
+    var word: StaticString
+    var shown: Message
+
+    /// An id removed by id, or (`byKey`) the id a key was resolved to: ipcrm then still says "key".
+    package static func id(_ id: Int32, byKey: Bool) -> Subject {
+      Subject(word: byKey ? "key" : "id", shown: "\(id)")
+    }
+
+    package static func key(typed: [UInt8]) -> Subject { Subject(word: "key", shown: "\(typed)") }
+  }
+
+  /// A failure after which ipcrm goes on.
+  package enum Failure {
+    case permissionDenied
+    case invalid
+    case alreadyRemoved
+    case illegal
+  }
+
+  /// `removing shared memory segment id `5'`: `-v`'s line, and the one `--dry-run` prints.
+  package func announce(_ kind: ObjectKind, id: Int32, to out: inout OutputBuffer) {
+    out.append(Message("removing \(kind.objectNoun) id `\(id)'\n").bytes)
+    out.flushIfFull()
+  }
+
+  package mutating func report(_ failure: Failure, _ subject: Subject) {
+    let word = "\(subject.word)"
+    switch failure {
+    case .permissionDenied: program.warn("permission denied for \(word) (\(subject.shown))")
+    case .invalid: program.warn("invalid \(word) (\(subject.shown))")
+    case .alreadyRemoved: program.warn("already removed \(word) (\(subject.shown))")
+    case .illegal: program.warn("illegal \(word) (\(subject.shown))")
+    }
+    failures += 1
+  }
+
+  /// `id failed: <strerror>` (or `key failed`): an errno ipcrm has no message for ends the run.
+  package func fatal(_ subject: Subject, _ error: IPCError) -> FatalRemovalError {
+    FatalRemovalError(message: "\(subject.word) failed: \(errno: error.code)")
+  }
+
+  /// The kernel has no such facility (`IPC_INFO` fails): `-a` of the kind ends the run.
+  package func notConfigured(_ kind: ObjectKind) -> FatalRemovalError {
+    FatalRemovalError(message: "kernel not configured for \(kind.facilityName)")
+  }
+
+  /// The old form's closing line, printed only when every id went.
+  package func allDeleted(to out: inout OutputBuffer) {
+    out.append("resource(s) deleted\n")
+  }
+}

@@ -1,0 +1,89 @@
+/// Carries out removals: each object is read again just before `IPC_RMID` and removed only while it is still the
+/// object that was selected. The reporter owns every word printed.
+package struct Remover<SysV: SysVSource, Files: FileSource> {
+  package let catalog: Catalog<SysV, Files>
+  package let dryRun: Bool
+  package var reporter: RemovalReporter
+
+  package init(catalog: Catalog<SysV, Files>, program: Program, dryRun: Bool) {
+    self.catalog = catalog
+    self.dryRun = dryRun
+    reporter = RemovalReporter(program: program)
+  }
+
+  /// Removes object `id`, as util-linux `remove_id` does: an id names the object it names now.
+  ///
+  /// `byKey` only changes the wording of failures.
+  package mutating func remove(
+    _ kind: ObjectKind,
+    id: Int32,
+    byKey: Bool,
+    verbose: Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) {
+    if verbose || dryRun { reporter.announce(kind, id: id, to: &out) }
+    let subject = RemovalReporter.Subject.id(id, byKey: byKey)
+    if dryRun {
+      if case .absent = catalog.find(kind, id: id) { reporter.report(.invalid, subject) }
+      return
+    }
+    do throws(IPCError) {
+      try catalog.sysV.remove(kind, id: id)
+    } catch {
+      switch error.code {
+      case Errno.permissionDenied, Errno.notPermitted: reporter.report(.permissionDenied, subject)
+      case Errno.invalidArgument: reporter.report(.invalid, subject)
+      case Errno.identifierRemoved: reporter.report(.alreadyRemoved, subject)
+      default: throw reporter.fatal(subject, error)
+      }
+    }
+  }
+
+  /// Removes the object `key` names (util-linux `key_to_id` then `remove_id`), and only while it still has that
+  /// key: the key is resolved, then the object found again just before the removal.
+  package mutating func remove(
+    _ kind: ObjectKind,
+    key: IPCKey,
+    typed: [UInt8],
+    verbose: Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) {
+    let subject = RemovalReporter.Subject.key(typed: typed)
+    if key == .ipcPrivate { return reporter.report(.illegal, subject) }
+    let id: Int32
+    do throws(IPCError) {
+      id = try catalog.sysV.lookUp(kind, key: key)
+    } catch {
+      switch error.code {
+      case Errno.permissionDenied: return reporter.report(.permissionDenied, subject)
+      case Errno.identifierRemoved: return reporter.report(.alreadyRemoved, subject)
+      case Errno.notFound: return reporter.report(.invalid, subject)
+      default: throw reporter.fatal(subject, error)
+      }
+    }
+    switch catalog.find(kind, id: id) {
+    case .present(let object) where object.ref != .systemV(SysVIdentity(kind: kind, id: id, key: key)):
+      // Removed and its id reused by another object since the lookup: as if the key had not been found.
+      return reporter.report(.invalid, subject)
+    case .absent:
+      return reporter.report(.invalid, subject)
+    case .present, .unknown:
+      try remove(kind, id: id, byKey: true, verbose: verbose, to: &out)
+    }
+  }
+
+  /// Removes every object of `kind` the caller may read, from a snapshot (util-linux `remove_all`: objects it may
+  /// not read are left alone without a word; those it may read but not remove are reported). Each is read again
+  /// by id first; one that went, or whose id another object has now, is passed over as ipcrm's walk would.
+  package mutating func removeAll(_ kind: ObjectKind, verbose: Bool, to out: inout OutputBuffer)
+    throws(FatalRemovalError)
+  {
+    let snapshot = catalog.snapshot([kind])
+    let listed = snapshot.identities(kind)
+    if listed.isEmpty, (try? catalog.sysV.highestIndex(kind)) == nil { throw reporter.notConfigured(kind) }
+    for identity in listed {
+      guard case .same = catalog.reread(identity) else { continue }
+      try remove(kind, id: identity.id, byKey: false, verbose: verbose, to: &out)
+    }
+  }
+}

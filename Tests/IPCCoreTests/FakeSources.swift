@@ -1,0 +1,115 @@
+import IPCCore
+
+/// A kernel in memory: slots of segments, each readable by the caller or not, and switches for the ways real
+/// kernels and security modules answer. Nothing here needs privilege or touches the machine's IPC objects.
+struct FakeSysV: SysVSource {
+  /// A slot's object and whether the caller may read it (`*_STAT`, `IPC_STAT`).
+  struct Slot {
+    var segment: SharedMemorySegment
+    var readable = true
+  }
+
+  var slots: [Int32: Slot] = [:]
+  /// How `*_STAT_ANY` answers: normally, as a kernel before 4.17 (EINVAL for every slot), or refused (EPERM).
+  enum StatAny { case works, unknownCommand, refused }
+  var statAny = StatAny.works
+  /// `IPC_INFO` fails: the kernel has no System V shared memory.
+  var noFacility = false
+  /// Slots whose object goes away between `IPC_INFO` and the stat of the slot.
+  var vanishing: Set<Int32> = []
+  /// What `IPC_RMID` was called on, in order.
+  final class Log { var removed: [Int32] = [] }
+  let log = Log()
+
+  static func segment(_ id: Int32, key: Int32 = 0, owner: UInt32 = 0) -> SharedMemorySegment {
+    SharedMemorySegment(
+      id: id,
+      key: IPCKey(rawValue: key),
+      ownership: Ownership(
+        owner: UserID(rawValue: owner),
+        group: GroupID(rawValue: owner),
+        creator: UserID(rawValue: owner),
+        creatorGroup: GroupID(rawValue: owner),
+        mode: IPCMode(rawValue: 0o600)
+      ),
+      size: 4096,
+      attachCount: 0,
+      creatorPID: ProcessID(rawValue: 1),
+      lastOperationPID: ProcessID(rawValue: 0),
+      attachTime: nil,
+      detachTime: nil,
+      changeTime: Timestamp(kernelValue: 1_700_000_000)
+    )
+  }
+
+  private static func failure(_ code: Int32) -> IPCError { IPCError("fake", code: code) }
+
+  func highestIndex(_ kind: ObjectKind) throws(IPCError) -> Int32 {
+    if noFacility || kind != .sharedMemorySegment { throw Self.failure(Errno.invalidArgument) }
+    return slots.keys.max() ?? 0
+  }
+
+  func count(_ kind: ObjectKind) throws(IPCError) -> Int32 { Int32(slots.count) }
+
+  func statSegment(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> SharedMemorySegment {
+    switch lookup {
+    case .slotIgnoringPermissions:
+      switch statAny {
+      case .unknownCommand: throw Self.failure(Errno.invalidArgument)
+      case .refused: throw Self.failure(Errno.notPermitted)
+      case .works: break
+      }
+      guard let slot = slots[target], !vanishing.contains(target) else { throw Self.failure(Errno.invalidArgument) }
+      return slot.segment
+    case .readableSlot:
+      guard let slot = slots[target], !vanishing.contains(target) else { throw Self.failure(Errno.invalidArgument) }
+      guard slot.readable else { throw Self.failure(Errno.permissionDenied) }
+      return slot.segment
+    case .identifier:
+      guard let slot = slots.values.first(where: { $0.segment.id == target }) else {
+        throw Self.failure(Errno.invalidArgument)
+      }
+      guard slot.readable else { throw Self.failure(Errno.permissionDenied) }
+      return slot.segment
+    }
+  }
+
+  func statQueue(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> MessageQueue {
+    throw Self.failure(Errno.invalidArgument)
+  }
+
+  func statSemaphoreSet(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> SemaphoreSet {
+    throw Self.failure(Errno.invalidArgument)
+  }
+
+  func remove(_ kind: ObjectKind, id: Int32) throws(IPCError) { log.removed.append(id) }
+
+  func lookUp(_ kind: ObjectKind, key: IPCKey) throws(IPCError) -> Int32 {
+    guard let slot = slots.values.first(where: { $0.segment.key == key }) else {
+      throw Self.failure(Errno.notFound)
+    }
+    return slot.segment.id
+  }
+
+  func semaphoreValues(id: Int32, count: Int) throws(IPCError) -> [SemaphoreValue] { [] }
+  func messageQueueInfo() throws(IPCError) -> MessageQueueLimits { throw Self.failure(Errno.invalidArgument) }
+  func sharedMemoryInfo() throws(IPCError) -> SharedMemoryLimits { throw Self.failure(Errno.invalidArgument) }
+  func semaphoreInfo() throws(IPCError) -> SemaphoreLimits { throw Self.failure(Errno.invalidArgument) }
+  func messageQueueUsage() throws(IPCError) -> MessageQueueUsage { throw Self.failure(Errno.invalidArgument) }
+  func sharedMemoryUsage() throws(IPCError) -> SharedMemoryUsage { throw Self.failure(Errno.invalidArgument) }
+  func semaphoreUsage() throws(IPCError) -> SemaphoreUsage { throw Self.failure(Errno.invalidArgument) }
+}
+
+/// Files in memory: a path maps to its bytes, or to the errno reading it fails with.
+struct FakeFiles: FileSource {
+  var contents: [String: [UInt8]] = [:]
+  var failures: [String: Int32] = [:]
+
+  func read(_ path: String) throws(IPCError) -> [UInt8] {
+    if let code = failures[path] { throw IPCError("open(\(path))", code: code) }
+    guard let bytes = contents[path] else { throw IPCError("open(\(path))", code: Errno.notFound) }
+    return bytes
+  }
+
+  func exists(_ path: String) -> Bool { contents[path] != nil || failures[path] != nil }
+}
