@@ -102,8 +102,8 @@ struct CatalogFallbackTests {
     }
   }
 
-  @Test("-a removes from the snapshot what the caller may read, each re-read first; a dry run removes nothing")
-  func removeAllFromSnapshot() throws {
+  @Test("-a removes, slot by slot, what the caller may read; a dry run removes nothing")
+  func removeAllReadable() throws {
     let kernel = Self.kernel()
     var remover = Remover(catalog: Catalog(sysV: kernel, files: Self.files()), program: Program(name: "swipcrm"), dryRun: false)
     var out = OutputBuffer()

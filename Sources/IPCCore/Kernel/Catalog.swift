@@ -105,33 +105,58 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
   }
 
   package func listing<Row: SysVListable>(_ type: Row.Type) -> Listing<Row> {
+    var rows: [Row] = []
+    let (source, skipped) = visit(Row.self, reserve: { rows.reserveCapacity($0) }) { rows.append($0) }
+    return Listing(rows: rows, source: source, skipped: skipped)
+  }
+
+  /// Hands every object of `Row`'s kind to `body` as soon as it is read, in slot order, from the first source
+  /// that works; returns that source (nil when none did) and the `/proc` lines left out.
+  ///
+  /// A walk that fails part-way (a source refused after some slots) hands the next source's objects over too, so
+  /// `body` can see an object twice; a caller that acts on objects reads each again first.
+  package func visit<Row: SysVListable, Failure: Error>(
+    _ type: Row.Type,
+    reserve: (Int) -> Void = { _ in },
+    _ body: (Row) throws(Failure) -> Void
+  ) throws(Failure) -> (ListingSource?, [ProcParseError]) {
     for source in sources {
       switch source {
       case .kernelSlotsIgnoringPermissions, .kernelReadableSlots:
-        if let rows = walkSlots(Row.self, ignoringPermissions: source == .kernelSlotsIgnoringPermissions) {
-          return Listing(rows: rows, source: source)
+        let ignoringPermissions = source == .kernelSlotsIgnoringPermissions
+        if try walkSlots(Row.self, ignoringPermissions: ignoringPermissions, reserve: reserve, body) {
+          return (source, [])
         }
       case .procFile:
         let path = procDirectory + "/" + Row.kind.typeWord
         guard let bytes = try? files.read(path), let table = try? Row.parseProcFile(bytes, file: path) else {
           continue
         }
-        return Listing(rows: table.rows, source: source, skipped: table.skipped)
+        reserve(table.rows.count)
+        for row in table.rows { try body(row) }
+        return (source, table.skipped)
       }
     }
-    return Listing()
+    return (nil, [])
   }
 
-  /// Stats every slot up to the highest one in use; nil when this way of asking does not work here.
-  private func walkSlots<Row: SysVListable>(_ type: Row.Type, ignoringPermissions: Bool) -> [Row]? {
-    guard let highest = try? sysV.highestIndex(Row.kind), highest >= 0 else { return nil }
-    var rows: [Row] = []
+  /// Stats every slot up to the highest one in use, handing each object on as it is read; false when this way
+  /// of asking does not work here.
+  private func walkSlots<Row: SysVListable, Failure: Error>(
+    _ type: Row.Type,
+    ignoringPermissions: Bool,
+    reserve: (Int) -> Void,
+    _ body: (Row) throws(Failure) -> Void
+  ) throws(Failure) -> Bool {
+    guard let highest = try? sysV.highestIndex(Row.kind), highest >= 0 else { return false }
     // Slots hold at most one object each; the cap keeps a sparse table (ipcmni_extend allows 16M slots) cheap.
-    rows.reserveCapacity(min(Int(highest) + 1, 1 << 16))
+    reserve(min(Int(highest) + 1, 1 << 16))
     let lookup: IPCLookup = ignoringPermissions ? .slotIgnoringPermissions : .readableSlot
+    var found = false
     for index in 0...highest {
+      let row: Row
       do throws(IPCError) {
-        rows.append(try Row.stat(sysV, index, lookup))
+        row = try Row.stat(sysV, index, lookup)
       } catch {
         switch error.code {
         case Errno.invalidArgument, Errno.identifierRemoved:
@@ -139,14 +164,17 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
         default:
           // *_STAT_ANY refused (a security module) or failing otherwise: the next source takes over. *_STAT: an
           // object the caller may not read is left out, and util-linux's walk passes over any failure.
-          if ignoringPermissions { return nil }
+          if ignoringPermissions { return false }
+          continue
         }
       }
+      found = true
+      try body(row)
     }
     // A kernel before 4.17 answers EINVAL for the unknown *_STAT_ANY command on every slot, used or not: an empty
     // walk is only believed when the kernel also counts no object.
-    if ignoringPermissions && rows.isEmpty && (try? sysV.count(Row.kind)) != 0 { return nil }
-    return rows
+    if ignoringPermissions && !found && (try? sysV.count(Row.kind)) != 0 { return false }
+    return true
   }
 
   /// Object `id` of `kind` as it is now, without needing read permission: `*_STAT_ANY` on the slots an id can map
@@ -169,42 +197,6 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
     } catch {
       return error.code == Errno.permissionDenied ? .unknown : .absent
     }
-  }
-
-  /// Object `identity.id` read again by id as util-linux's `-a` walk reads it (`IPC_STAT`: only if the caller may
-  /// read it), and whether it is still the object that was selected.
-  package func reread(_ identity: SysVIdentity) -> Reread {
-    do throws(IPCError) {
-      let same =
-        switch identity.kind {
-        case .messageQueue: try isStill(MessageQueue.self, identity)
-        case .sharedMemorySegment: try isStill(SharedMemorySegment.self, identity)
-        case .semaphoreSet: try isStill(SemaphoreSet.self, identity)
-        }
-      return same ? .same : .replaced
-    } catch {
-      switch error.code {
-      case Errno.invalidArgument, Errno.identifierRemoved: return .gone
-      case Errno.permissionDenied, Errno.notPermitted: return .unreadable
-      default: return .failed(error)
-      }
-    }
-  }
-
-  private func isStill<Row: SysVListable>(_ type: Row.Type, _ identity: SysVIdentity) throws(IPCError) -> Bool {
-    try Row.stat(sysV, identity.id, .identifier).identity == identity
-  }
-
-  /// The outcome of `reread`.
-  package enum Reread: Sendable {
-    /// The same object, still there.
-    case same
-    /// Another object has the id now (removed and its id reused).
-    case replaced
-    case gone
-    /// The caller may not read it.
-    case unreadable
-    case failed(IPCError)
   }
 }
 

@@ -12,17 +12,26 @@ package struct RemovalReporter {
 
   package init(program: Program) { self.program = program }
 
-  /// What a failure names: `id` or `key`, and the value as shown (an id, or a key as the user typed it).
-  package struct Subject {
-    var word: StaticString
-    var shown: Message
-
+  /// What a failure names: `id` or `key`, and the value as shown (an id, or a key as the user typed it). The
+  /// text is made only when a failure is reported: removals that succeed build none.
+  package enum Subject {
     /// An id removed by id, or (`byKey`) the id a key was resolved to: ipcrm then still says "key".
-    package static func id(_ id: Int32, byKey: Bool) -> Subject {
-      Subject(word: byKey ? "key" : "id", shown: "\(id)")
+    case id(Int32, byKey: Bool)
+    case key(typed: [UInt8])
+
+    var word: StaticString {
+      switch self {
+      case .id(_, let byKey): byKey ? "key" : "id"
+      case .key: "key"
+      }
     }
 
-    package static func key(typed: [UInt8]) -> Subject { Subject(word: "key", shown: "\(typed)") }
+    var shown: Message {
+      switch self {
+      case .id(let id, _): "\(id)"
+      case .key(let typed): "\(typed)"
+      }
+    }
   }
 
   /// A failure after which ipcrm goes on.

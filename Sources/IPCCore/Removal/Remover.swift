@@ -72,18 +72,36 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     }
   }
 
-  /// Removes every object of `kind` the caller may read, from a snapshot (util-linux `remove_all`: objects it may
-  /// not read are left alone without a word; those it may read but not remove are reported). Each is read again
-  /// by id first; one that went, or whose id another object has now, is passed over as ipcrm's walk would.
+  /// Removes every object of `kind` the caller may read (util-linux `remove_all`: objects it may not read are
+  /// left alone without a word; those it may read but not remove are reported).
+  ///
+  /// The objects come from the catalog's walk, the code swipcs lists with, here over its readable source
+  /// (`*_STAT`, util-linux's own): the kernel decides what the caller may read in the same call that reads the
+  /// object, just before its `IPC_RMID`, so each object removed is the one just read, as it is now. A walk over
+  /// the `*_STAT_ANY` snapshot would need a second read per object to learn the same (measured: 1.27 × ipcrm's
+  /// time against 0.9 ×, `bench/removal.sh`).
   package mutating func removeAll(_ kind: ObjectKind, verbose: Bool, to out: inout OutputBuffer)
     throws(FatalRemovalError)
   {
-    let snapshot = catalog.snapshot([kind])
-    let listed = snapshot.identities(kind)
-    if listed.isEmpty, (try? catalog.sysV.highestIndex(kind)) == nil { throw reporter.notConfigured(kind) }
-    for identity in listed {
-      guard case .same = catalog.reread(identity) else { continue }
-      try remove(kind, id: identity.id, byKey: false, verbose: verbose, to: &out)
+    let source =
+      switch kind {
+      case .messageQueue: try removeAll(MessageQueue.self, verbose: verbose, to: &out)
+      case .sharedMemorySegment: try removeAll(SharedMemorySegment.self, verbose: verbose, to: &out)
+      case .semaphoreSet: try removeAll(SemaphoreSet.self, verbose: verbose, to: &out)
+      }
+    if source == nil { throw reporter.notConfigured(kind) }
+  }
+
+  private mutating func removeAll<Row: SysVListable>(
+    _ type: Row.Type,
+    verbose: Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) -> ListingSource? {
+    var readable = catalog
+    readable.sources = [.kernelReadableSlots]
+    let (source, _) = try readable.visit(Row.self) { (row: Row) throws(FatalRemovalError) in
+      try remove(Row.kind, id: row.id, byKey: false, verbose: verbose, to: &out)
     }
+    return source
   }
 }
