@@ -38,17 +38,19 @@ package enum Swipcs {
     let catalog = LiveCatalog()
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     let decimalPoint = Locale.decimalPoint()
-    var snapshot = Snapshot()
-    if case .list = options.view {
-      snapshot = catalog.snapshot(options.sections)
-      report(snapshot.skipped, program: program)
-    }
     let figures = FiguresText(unit: options.unit, decimalPoint: decimalPoint, pageSize: KernelFigures<LiveSysV, LiveFiles>.pageSize)
     let kernel = catalog.figures
     var text = ListingText(unit: options.unit, decimalPoint: decimalPoint)
     out.append("\n")
     // Sections come in ipcs's fixed order, whatever the order of the options.
     for kind in options.sections {
+      // One kind at a time: its rows are rendered and let go before the next kind is read, which keeps the peak
+      // memory of a 96,000-object listing to one kind's rows.
+      var snapshot = Snapshot()
+      if case .list = options.view {
+        snapshot = catalog.snapshot([kind])
+        report(snapshot.skipped, program: program)
+      }
       switch (options.view, kind) {
       case (.list(let format), .messageQueue): text.appendSection(snapshot.queues.rows, format: format, to: &out)
       case (.list(let format), .sharedMemorySegment): text.appendSection(snapshot.segments.rows, format: format, to: &out)
