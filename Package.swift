@@ -30,7 +30,10 @@ let package = Package(
   ],
   targets: [
     .target(name: "CIPCShim"),
-    .target(name: "IPCCore", dependencies: ["CIPCShim"], swiftSettings: strictSettings),
+    // The model and its pure parsers (/proc/sysvipc tables, numbers): values in, values out, no system call.
+    // The fuzz targets build this target's sources alone.
+    .target(name: "IPCModel", swiftSettings: strictSettings),
+    .target(name: "IPCCore", dependencies: ["IPCModel", "CIPCShim"], swiftSettings: strictSettings),
     .executableTarget(
       name: "swipcs",
       dependencies: ["IPCCore"],
@@ -49,20 +52,20 @@ let package = Package(
     // caller made. It is not a product and is never installed.
     .executableTarget(
       name: "ipc-fixture",
-      dependencies: ["IPCCore", "CIPCShim", "CIPCTestSupport"],
+      dependencies: ["IPCModel", "IPCCore", "CIPCShim", "CIPCTestSupport"],
       path: "Tests/IPCFixture",
       swiftSettings: strictSettings
     ),
     .testTarget(
       name: "IPCCoreTests",
-      dependencies: ["IPCCore", "CIPCShim", "CIPCTestSupport"],
+      dependencies: ["IPCModel", "IPCCore", "CIPCShim", "CIPCTestSupport"],
       exclude: ["Fixtures"],
       swiftSettings: strictSettings
     ),
     // Depending on the executables makes `swift test` build them first.
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["IPCCore", "swipcs", "swipcrm", "ipc-fixture"],
+      dependencies: ["IPCModel", "IPCCore", "swipcs", "swipcrm", "ipc-fixture"],
       exclude: ["Scripts"],
       swiftSettings: strictSettings
     ),

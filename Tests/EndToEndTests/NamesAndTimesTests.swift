@@ -1,5 +1,6 @@
 import Glibc
 import IPCCore
+import IPCModel
 import Testing
 
 /// Names from passwd and group entries of megabytes, and times glibc's `ctime_r` cannot hold (issue 10, items 5

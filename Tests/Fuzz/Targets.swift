@@ -1,7 +1,9 @@
 // libFuzzer targets for the parsers that read untrusted text. One of FUZZ_PROC_SHM, FUZZ_PROC_MSG,
-// FUZZ_PROC_SEM or FUZZ_NUMBERS is defined when Tests/Fuzz/run.sh builds this file with the IPCCore sources it
-// needs. A broken invariant is a fatalError, which libFuzzer reports as a crash and saves as an artifact.
+// FUZZ_PROC_SEM or FUZZ_NUMBERS is defined when Tests/Fuzz/run.sh builds this file against the IPCModel target
+// (built on its own, instrumented). A broken invariant is a fatalError, which libFuzzer reports as a crash and
+// saves as an artifact.
 import Glibc
+import IPCModel
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafeRawPointer?, _ count: Int) -> CInt {
@@ -50,28 +52,30 @@ let semFormat = UtilLinuxFormat(
 )
 
 /// A row's fields in util-linux's scanf order, each as the 64 bits scanf would store (32-bit fields zero-extended).
-func permissionValues(_ p: IPCPermissions) -> [UInt64] {
+func permissionValues(_ r: some SystemVObject) -> [UInt64] {
   [
-    UInt64(p.key.bitPattern), UInt64(UInt32(bitPattern: p.id)), UInt64(p.mode.rawValue),
+    UInt64(r.key.bitPattern), UInt64(UInt32(bitPattern: r.id)), UInt64(r.ownership.mode.rawValue),
   ]
 }
-func ownerValues(_ p: IPCPermissions) -> [UInt64] {
-  [p.owner.rawValue, p.group.rawValue, p.creator.rawValue, p.creatorGroup.rawValue].map { UInt64($0) }
+func ownerValues(_ r: some SystemVObject) -> [UInt64] {
+  let p = r.ownership
+  return [p.owner.rawValue, p.group.rawValue, p.creator.rawValue, p.creatorGroup.rawValue].map { UInt64($0) }
 }
-func pid(_ value: Int32) -> UInt64 { UInt64(UInt32(bitPattern: value)) }
-func time(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
+func pid(_ value: ProcessID) -> UInt64 { UInt64(UInt32(bitPattern: value.rawValue)) }
+/// A time as scanf stored it: "never" is the kernel's 0.
+func time(_ value: Timestamp?) -> UInt64 { UInt64(bitPattern: value?.rawValue ?? 0) }
 
 func shmValues(_ r: SharedMemorySegment) -> [UInt64] {
-  permissionValues(r.permissions) + [r.size, pid(r.creatorPID), pid(r.lastOperationPID), r.attachCount]
-    + ownerValues(r.permissions) + [time(r.attachTime), time(r.detachTime), time(r.changeTime)]
+  permissionValues(r) + [r.size, pid(r.creatorPID), pid(r.lastOperationPID), r.attachCount]
+    + ownerValues(r) + [time(r.attachTime), time(r.detachTime), time(r.changeTime)]
     + [r.residentBytes, r.swappedBytes].compactMap { $0 }
 }
 func msgValues(_ r: MessageQueue) -> [UInt64] {
-  permissionValues(r.permissions) + [r.usedBytes, r.messageCount, pid(r.lastSendPID), pid(r.lastReceivePID)]
-    + ownerValues(r.permissions) + [time(r.sendTime), time(r.receiveTime), time(r.changeTime)]
+  permissionValues(r) + [r.usedBytes, r.messageCount, pid(r.lastSendPID), pid(r.lastReceivePID)]
+    + ownerValues(r) + [time(r.sendTime), time(r.receiveTime), time(r.changeTime)]
 }
 func semValues(_ r: SemaphoreSet) -> [UInt64] {
-  permissionValues(r.permissions) + [r.count] + ownerValues(r.permissions)
+  permissionValues(r) + [r.semaphoreCount] + ownerValues(r)
     + [time(r.operationTime), time(r.changeTime)]
 }
 

@@ -12,14 +12,24 @@ targets=${*:-proc-shm proc-msg proc-sem numbers}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$here"
 out=.build/fuzz
-mkdir -p "$out/artifacts"
-core="Sources/IPCCore/Model/*.swift Sources/IPCCore/Proc/*.swift Sources/IPCCore/CommandLine/Numbers.swift"
+mkdir -p "$out/artifacts" "$out/module"
+# The IPCModel target on its own, instrumented, as a module the targets import: it has no dependency, so what
+# builds in the package builds here.
+model=$(find Sources/IPCModel -name '*.swift' | sort)
+echo "building IPCModel"
+# shellcheck disable=SC2086 # $model is a list of files
+if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -package-name swipcs -module-name IPCModel \
+  -emit-module -emit-module-path "$out/module/IPCModel.swiftmodule" -emit-library -static \
+  -o "$out/module/libIPCModel.a" $model > "$out/IPCModel.build.log" 2>&1; then
+  cat "$out/IPCModel.build.log"
+  exit 1
+fi
 for target in $targets; do
   flag=FUZZ_$(echo "$target" | tr 'a-z-' 'A-Z_')
   echo "building $target"
-  # shellcheck disable=SC2086 # $core is a list of globs
   if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -package-name swipcs -module-name IPCFuzz -D "$flag" \
-    $core Tests/Fuzz/Targets.swift -o "$out/$target" > "$out/$target.build.log" 2>&1; then
+    -I "$out/module" -L "$out/module" -lIPCModel Tests/Fuzz/Targets.swift -o "$out/$target" \
+    > "$out/$target.build.log" 2>&1; then
     cat "$out/$target.build.log"
     exit 1
   fi

@@ -1,4 +1,5 @@
 import IPCCore
+import IPCModel
 import Testing
 
 /// The catalog's sources and fallbacks, and removal from a snapshot, on fake kernels: no privilege, no IPC object

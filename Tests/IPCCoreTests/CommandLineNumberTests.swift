@@ -1,4 +1,5 @@
 import IPCCore
+import IPCModel
 import Testing
 
 /// `ipcs -i` numbers: util-linux strtos32_or_err.

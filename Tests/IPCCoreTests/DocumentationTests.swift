@@ -1,4 +1,5 @@
 import IPCCore
+import IPCModel
 import Testing
 
 /// The options each tool accepts are the same set in its parser, its --help, its man page and its bash, zsh and

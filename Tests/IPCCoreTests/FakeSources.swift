@@ -1,4 +1,5 @@
 import IPCCore
+import IPCModel
 
 /// A kernel in memory: slots of segments, each readable by the caller or not, and switches for the ways real
 /// kernels and security modules answer. Nothing here needs privilege or touches the machine's IPC objects.

@@ -1,4 +1,5 @@
 import IPCCore
+import IPCModel
 import Testing
 
 @Suite("ipcs -l arithmetic and rendering")

@@ -1,5 +1,6 @@
 import Glibc
 import IPCCore
+import IPCModel
 import Testing
 
 @Suite("util-linux number and size formatting")
@@ -65,10 +66,10 @@ struct FormattingTests {
     #expect(times.ctime(0).text == "Thu Jan  1 00:00:00 1970\n")
     #expect(times.ctime(1_795_388_679).text == "Sun Nov 22 23:04:39 2026\n")
     var out = OutputBuffer()
-    times.appendShort(1_795_388_679, to: &out)
-    times.appendShort(0, to: &out)
-    times.appendLong(0, to: &out)
-    times.appendLong(0, always: true, to: &out)
+    times.appendShort(Timestamp(kernelValue: 1_795_388_679), to: &out)
+    times.appendShort(Timestamp(kernelValue: 0), to: &out)
+    times.appendLong(nil, to: &out)
+    times.appendLong(nil, always: true, to: &out)
     #expect(
       out.bytes.text
         == "Nov 22 23:04:39     Not set             Not set                   Thu Jan  1 00:00:00 1970  "
@@ -103,9 +104,9 @@ struct FormattingTests {
     setenv("TZ", "UTC", 1)
     var times = TimeText()
     var out = OutputBuffer()
-    times.appendLong(time, to: &out)
-    times.appendLong(time, always: true, to: &out)
-    times.appendShort(time, to: &out)
+    times.appendLong(Timestamp(rawValue: time), to: &out)
+    times.appendLong(Timestamp(rawValue: time), always: true, to: &out)
+    times.appendShort(Timestamp(rawValue: time), to: &out)
     #expect(out.bytes.text == long + long + short)
     #expect(!times.ctime(time).contains(0))
   }
@@ -115,10 +116,10 @@ struct FormattingTests {
     setenv("TZ", "UTC", 1)
     var times = TimeText()
     var out = OutputBuffer()
-    times.appendShort(1_795_388_679, to: &out)
-    times.appendShort(.max, to: &out)
-    times.appendLong(1_795_388_679, to: &out)
-    times.appendLong(.max, to: &out)
+    times.appendShort(Timestamp(rawValue: 1_795_388_679), to: &out)
+    times.appendShort(Timestamp(rawValue: .max), to: &out)
+    times.appendLong(Timestamp(rawValue: 1_795_388_679), to: &out)
+    times.appendLong(Timestamp(rawValue: .max), to: &out)
     #expect(
       out.bytes.text
         == "Nov 22 23:04:39     " + String(repeating: " ", count: 20) + "Sun Nov 22 23:04:39 2026  "

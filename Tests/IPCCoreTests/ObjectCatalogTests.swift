@@ -1,6 +1,7 @@
 import CIPCTestSupport
 import Glibc
 import IPCCore
+import IPCModel
 import Testing
 
 /// Makes objects of every kind in a private namespace, as root.

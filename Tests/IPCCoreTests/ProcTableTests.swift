@@ -1,5 +1,6 @@
 import Glibc
 import IPCCore
+import IPCModel
 import Testing
 
 @Suite("/proc/sysvipc parsing")

@@ -1,3 +1,4 @@
+package import IPCModel
 import CIPCShim
 
 /// glibc getopt_long over the process's argv: GNU permutation, unambiguous abbreviations, and glibc's own

@@ -1,3 +1,4 @@
+package import IPCModel
 import Glibc
 
 /// Text for the terminal held as bytes: the literal parts are UTF-8, and what comes from the system (strerror in

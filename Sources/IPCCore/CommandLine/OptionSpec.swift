@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// One command-line option, declared once: getopt's long table and short string, the `--help` line and the
 /// words a completion offers all come from here.
 package struct OptionSpec: Sendable {

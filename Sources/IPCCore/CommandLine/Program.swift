@@ -1,3 +1,4 @@
+package import IPCModel
 internal import CIPCShim
 import Glibc
 

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// The `swipcrm` tool: ipcrm's behaviour on IPCCore, with the command line checked before anything is removed.
 package enum Swipcrm {
   /// Runs swipcrm on this process's arguments and returns the exit status.

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// The outcome of reading swipcrm's command line.
 package enum SwipcrmRequest: Equatable, Sendable {
   case run(RemovalPlan)

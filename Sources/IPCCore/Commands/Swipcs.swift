@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// The `swipcs` tool: ipcs's behaviour on IPCCore.
 package enum Swipcs {
   /// Runs swipcs on this process's arguments and returns the exit status.

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// What `swipcs` was asked to do, with util-linux ipcs's precedence rules applied.
 package struct SwipcsOptions: Equatable, Sendable {
   /// The view: the last of `-t -p -c -l -u` wins.

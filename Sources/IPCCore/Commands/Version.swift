@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// The one place the version is written.
 package enum Version {
   package static let number = "0.1.0"

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// Where a listing came from.
 package enum ListingSource: Hashable, Sendable {
   /// `IPC_INFO` then `*_STAT_ANY` on every slot: every object, whatever its permissions.

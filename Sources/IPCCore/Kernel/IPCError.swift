@@ -1,3 +1,4 @@
+package import IPCModel
 import Glibc
 
 /// A failed system call: which operation, and the errno it returned.

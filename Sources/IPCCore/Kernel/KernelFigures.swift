@@ -1,3 +1,4 @@
+package import IPCModel
 import Glibc
 
 /// Limits and usage figures, from where util-linux takes them (`ipcutils.c`).

@@ -1,3 +1,4 @@
+package import IPCModel
 import CIPCShim
 import Glibc
 

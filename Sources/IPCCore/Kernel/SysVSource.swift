@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// How a stat call names its object.
 package enum IPCLookup: Sendable, Hashable {
   /// A kernel slot index, with no read-permission check: `*_STAT_ANY` (Linux 4.17 and later).

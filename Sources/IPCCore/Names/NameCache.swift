@@ -1,3 +1,4 @@
+package import IPCModel
 import Glibc
 
 /// uid → user name and gid → group name, looked up once per distinct id.

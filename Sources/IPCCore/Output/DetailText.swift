@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// Renders `ipcs -i ID` (util-linux 2.38.1 `print_shm`, `print_msg`, `print_sem`).
 package struct DetailText {
   package var times: TimeText

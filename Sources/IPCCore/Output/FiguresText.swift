@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// Renders `ipcs -l` and `ipcs -u` (util-linux 2.38.1 `do_msg`/`do_shm`/`do_sem`, LIMITS and STATUS).
 package struct FiguresText {
   package var unit: SizeUnit

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// Which list view: ipcs's default, `-t`, `-p` or `-c`.
 package enum ListFormat: Sendable {
   case standard
@@ -228,17 +230,5 @@ package struct ListingText {
   private func appendName(_ name: [UInt8]?, _ number: UInt32, to out: inout OutputBuffer) {
     out.append(UInt8(ascii: " "))
     if let name { out.append(name, width: 10) } else { out.appendDecimal(number, width: 10) }
-  }
-}
-
-extension TimeText {
-  /// The short form of a time that may be "never", which ipcs shows as `Not set`.
-  mutating func appendShort(_ time: Timestamp?, to out: inout OutputBuffer) {
-    appendShort(time?.rawValue ?? 0, to: &out)
-  }
-
-  /// The long form; with `always`, "never" is shown as the epoch, as util-linux's `-i` views show a ctime of 0.
-  mutating func appendLong(_ time: Timestamp?, always: Bool = false, to out: inout OutputBuffer) {
-    appendLong(time?.rawValue ?? 0, always: always, to: &out)
   }
 }

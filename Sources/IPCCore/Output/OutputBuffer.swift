@@ -1,3 +1,4 @@
+package import IPCModel
 import Glibc
 
 /// Bytes on their way to a file descriptor, formatted without String or Foundation.

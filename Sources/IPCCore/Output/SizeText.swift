@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// How sizes are shown: util-linux's `IPC_UNIT_*`.
 package enum SizeUnit: Sendable {
   case standard

@@ -1,3 +1,4 @@
+package import IPCModel
 import Glibc
 
 /// Times as ipcs prints them: ctime(3) in the local time zone (TZ is honoured), with C-locale names.
@@ -53,21 +54,17 @@ package struct TimeText {
     out.appendDecimal(value.magnitude)
   }
 
-  /// `%-20.16s` of `ctime(time) + 4`, or of `Not set` for 0: the list views' short form (`Nov 22 21:32:32 `).
-  package mutating func appendShort(_ time: Int64, to out: inout OutputBuffer) {
-    if time == 0 {
-      out.append(Array("Not set".utf8), width: 20)
-    } else {
-      out.append(ctime(time).dropFirst(4).prefix(16), width: 20)
-    }
+  /// `%-20.16s` of `ctime(time) + 4`, or of `Not set` for "never": the list views' short form
+  /// (`Nov 22 21:32:32 `).
+  package mutating func appendShort(_ time: Timestamp?, to out: inout OutputBuffer) {
+    guard let time else { return out.append(Array("Not set".utf8), width: 20) }
+    out.append(ctime(time.rawValue).dropFirst(4).prefix(16), width: 20)
   }
 
-  /// `%-26.24s` of `ctime(time)`, or of `Not set` for 0 unless `always`: the long form.
-  package mutating func appendLong(_ time: Int64, always: Bool = false, to out: inout OutputBuffer) {
-    if time == 0 && !always {
-      out.append(Array("Not set".utf8), width: 26)
-    } else {
-      out.append(ctime(time).prefix(24), width: 26)
-    }
+  /// `%-26.24s` of `ctime(time)`, or of `Not set` for "never" unless `always`: the long form. With `always`,
+  /// "never" is shown as the epoch, as util-linux's `-i` views print a change time of 0.
+  package mutating func appendLong(_ time: Timestamp?, always: Bool = false, to out: inout OutputBuffer) {
+    guard time != nil || always else { return out.append(Array("Not set".utf8), width: 26) }
+    out.append(ctime(time?.rawValue ?? 0).prefix(24), width: 26)
   }
 }

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// What one `-m/-q/-s/-M/-Q/-S` asks to remove.
 package enum RemovalTarget: Equatable, Sendable {
   case id(Int32)

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// An error after which util-linux ipcrm exits at once (an errno it has no message for, a facility the kernel
 /// lacks).
 package struct FatalRemovalError: Error {

@@ -1,3 +1,5 @@
+package import IPCModel
+
 /// Carries out removals: each object is read again just before `IPC_RMID` and removed only while it is still the
 /// object that was selected. The reporter owns every word printed.
 package struct Remover<SysV: SysVSource, Files: FileSource> {

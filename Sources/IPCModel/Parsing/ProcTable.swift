@@ -98,7 +98,7 @@ struct ProcRecord<Column: ProcColumn> {
   }
 }
 
-enum ProcTableParser {
+package enum ProcTableParser {
   /// Splits `bytes` into lines, finds `Column`'s positions in the header, and builds one row per data line.
   ///
   /// Throws when the header is missing or lacks a required column (nothing in the file can be trusted then);
@@ -137,7 +137,7 @@ enum ProcTableParser {
   }
 
   /// The whitespace-separated fields of a line (the kernel pads with spaces; widths are only minimums).
-  static func fields(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+  package static func fields(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
     line.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
   }
 }

@@ -9,7 +9,7 @@ package enum NumberError: Error, Equatable, Sendable {
 /// Command-line numbers parsed as util-linux parses them.
 package enum CommandLineNumber {
   /// C `isspace` in the C locale, which `strtoimax` skips before the number.
-  static func isSpace(_ byte: UInt8) -> Bool {
+  package static func isSpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || (0x09...0x0d).contains(byte)
   }
 

@@ -58,6 +58,12 @@ package struct MessageQueueUsage: Hashable, Sendable {
   package var queues: Int32
   package var messages: Int32
   package var bytes: Int32
+
+  package init(queues: Int32, messages: Int32, bytes: Int32) {
+    self.queues = queues
+    self.messages = messages
+    self.bytes = bytes
+  }
 }
 
 /// `SHM_INFO` figures.
@@ -68,12 +74,33 @@ package struct SharedMemoryUsage: Hashable, Sendable {
   package var pagesSwapped: UInt64
   package var swapAttempts: UInt64
   package var swapSuccesses: UInt64
+
+  package init(
+    segments: Int32,
+    pagesAllocated: UInt64,
+    pagesResident: UInt64,
+    pagesSwapped: UInt64,
+    swapAttempts: UInt64,
+    swapSuccesses: UInt64
+  ) {
+    self.segments = segments
+    self.pagesAllocated = pagesAllocated
+    self.pagesResident = pagesResident
+    self.pagesSwapped = pagesSwapped
+    self.swapAttempts = swapAttempts
+    self.swapSuccesses = swapSuccesses
+  }
 }
 
 /// `SEM_INFO` figures.
 package struct SemaphoreUsage: Hashable, Sendable {
   package var sets: Int32
   package var semaphores: Int32
+
+  package init(sets: Int32, semaphores: Int32) {
+    self.sets = sets
+    self.semaphores = semaphores
+  }
 }
 
 /// One semaphore of a set (`ipcs -s -i`).
