@@ -133,7 +133,6 @@ int cipc_shm_limits(struct cipc_shm_limits *out) {
   out->shmmax = info.shmmax;
   out->shmmin = info.shmmin;
   out->shmmni = info.shmmni;
-  out->shmseg = info.shmseg;
   out->shmall = info.shmall;
   return rc;
 }

@@ -88,6 +88,17 @@ struct CatalogFallbackTests {
     #expect(Self.listing(kernel, Self.files()).rows.map(\.id) == [32770, 163_845])
   }
 
+  @Test("a snapshot names the namespace it was read in, and its references carry it")
+  func namespaceOfSnapshot() {
+    var files = Self.files()
+    files.inodes["/proc/self/ns/ipc"] = 4_026_531_839
+    let snapshot = Catalog(sysV: Self.kernel(), files: files).snapshot([.sharedMemorySegment])
+    #expect(snapshot.namespace == NamespaceID(rawValue: 4_026_531_839))
+    let first = snapshot.objects(.sharedMemorySegment)[0]
+    #expect(snapshot.ref(first).namespace == snapshot.namespace)
+    #expect(Catalog(sysV: Self.kernel(), files: Self.files()).snapshot([.sharedMemorySegment]).namespace == nil)
+  }
+
   @Test("find: by slot whatever the permissions, the id checked, else absent")
   func findByID() {
     let catalog = Catalog(sysV: Self.kernel(), files: Self.files())
@@ -95,7 +106,7 @@ struct CatalogFallbackTests {
       Issue.record("segment 32770 not found")
       return
     }
-    #expect(object.ref == .systemV(SysVIdentity(kind: .sharedMemorySegment, id: 32770, key: IPCKey(rawValue: 200))))
+    #expect(object.name == .systemV(SysVIdentity(kind: .sharedMemorySegment, id: 32770, key: IPCKey(rawValue: 200))))
     // Slot 2 holds 32770, not 2: an id is found only as itself.
     guard case .absent = catalog.find(.sharedMemorySegment, id: 2) else {
       Issue.record("id 2 should be absent")
@@ -106,7 +117,11 @@ struct CatalogFallbackTests {
   @Test("-a removes, slot by slot, what the caller may read; a dry run removes nothing")
   func removeAllReadable() throws {
     let kernel = Self.kernel()
-    var remover = Remover(catalog: Catalog(sysV: kernel, files: Self.files()), program: Program(name: "swipcrm"), dryRun: false)
+    var remover = Remover(
+      catalog: Catalog(sysV: kernel, files: Self.files()),
+      program: Program(name: "swipcrm"),
+      dryRun: false
+    )
     var out = OutputBuffer()
     try remover.removeAll(.sharedMemorySegment, verbose: true, to: &out)
     #expect(kernel.log.removed == [0, 163_845])
@@ -114,7 +129,11 @@ struct CatalogFallbackTests {
     #expect(remover.reporter.failures == 0)
 
     let dry = Self.kernel()
-    var dryRemover = Remover(catalog: Catalog(sysV: dry, files: Self.files()), program: Program(name: "swipcrm"), dryRun: true)
+    var dryRemover = Remover(
+      catalog: Catalog(sysV: dry, files: Self.files()),
+      program: Program(name: "swipcrm"),
+      dryRun: true
+    )
     var dryOut = OutputBuffer()
     try dryRemover.removeAll(.sharedMemorySegment, verbose: false, to: &dryOut)
     #expect(dry.log.removed.isEmpty)
@@ -125,7 +144,11 @@ struct CatalogFallbackTests {
   func removeAllWithoutFacility() {
     var kernel = Self.kernel()
     kernel.noFacility = true
-    var remover = Remover(catalog: Catalog(sysV: kernel, files: Self.files(procReadable: false)), program: Program(name: "swipcrm"), dryRun: false)
+    var remover = Remover(
+      catalog: Catalog(sysV: kernel, files: Self.files(procReadable: false)),
+      program: Program(name: "swipcrm"),
+      dryRun: false
+    )
     var out = OutputBuffer()
     #expect(throws: FatalRemovalError.self) { try remover.removeAll(.sharedMemorySegment, verbose: false, to: &out) }
   }
@@ -133,11 +156,27 @@ struct CatalogFallbackTests {
   @Test("a key is removed only while its id still has that key")
   func keyRecheck() throws {
     let kernel = Self.kernel()
-    var remover = Remover(catalog: Catalog(sysV: kernel, files: Self.files()), program: Program(name: "swipcrm"), dryRun: false)
+    var remover = Remover(
+      catalog: Catalog(sysV: kernel, files: Self.files()),
+      program: Program(name: "swipcrm"),
+      dryRun: false
+    )
     var out = OutputBuffer()
-    try remover.remove(.sharedMemorySegment, key: IPCKey(rawValue: 300), typed: Array("300".utf8), verbose: false, to: &out)
+    try remover.remove(
+      .sharedMemorySegment,
+      key: IPCKey(rawValue: 300),
+      typed: Array("300".utf8),
+      verbose: false,
+      to: &out
+    )
     #expect(kernel.log.removed == [163_845])
-    try remover.remove(.sharedMemorySegment, key: IPCKey(rawValue: 999), typed: Array("999".utf8), verbose: false, to: &out)
+    try remover.remove(
+      .sharedMemorySegment,
+      key: IPCKey(rawValue: 999),
+      typed: Array("999".utf8),
+      verbose: false,
+      to: &out
+    )
     #expect(kernel.log.removed == [163_845])
     #expect(remover.reporter.failures == 1)
   }

@@ -2,7 +2,9 @@ import IPCCore
 import IPCModel
 
 /// A kernel in memory: slots of segments, each readable by the caller or not, and switches for the ways real
-/// kernels and security modules answer. Nothing here needs privilege or touches the machine's IPC objects.
+/// kernels and security modules answer.
+///
+/// Nothing here needs privilege or touches the machine's IPC objects.
 struct FakeSysV: SysVSource {
   /// A slot's object and whether the caller may read it (`*_STAT`, `IPC_STAT`).
   struct Slot {
@@ -113,4 +115,7 @@ struct FakeFiles: FileSource {
   }
 
   func exists(_ path: String) -> Bool { contents[path] != nil || failures[path] != nil }
+
+  var inodes: [String: UInt64] = [:]
+  func inode(_ path: String) -> UInt64? { inodes[path] }
 }

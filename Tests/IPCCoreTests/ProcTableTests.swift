@@ -95,7 +95,9 @@ struct ProcTableTests {
       ]
     )
     let queue = try #require(try MessageQueue.parseProcFile(try fixture("proc-msg-times.txt")).rows.first)
-    #expect([queue.sendTime, queue.receiveTime, queue.changeTime].map { $0?.rawValue ?? 0 } == [.max, -1, 253_402_300_800])
+    #expect(
+      [queue.sendTime, queue.receiveTime, queue.changeTime].map { $0?.rawValue ?? 0 } == [.max, -1, 253_402_300_800]
+    )
     let set = try #require(try SemaphoreSet.parseProcFile(try fixture("proc-sem-times.txt")).rows.first)
     #expect([set.operationTime, set.changeTime].map { $0?.rawValue ?? 0 } == [-1, .max])
   }

@@ -74,7 +74,8 @@ int cipc_msg_stat(int target, enum cipc_lookup how, struct cipc_msg *out);
 /// As cipc_shm_stat, for a semaphore set.
 int cipc_sem_stat(int target, enum cipc_lookup how, struct cipc_sem *out);
 
-/// SHM_INFO figures (`ipcs -u`). All counts are in pages except used_ids.
+/// SHM_INFO figures (`ipcs -u`): total, resident and swapped are in pages; used_ids and the swap figures are
+/// counts.
 struct cipc_shm_usage {
   int32_t used_ids;
   uint64_t total_pages;
@@ -95,7 +96,8 @@ struct cipc_sem_usage {
   int32_t semaphores;
 };
 
-/// `shmctl(0, SHM_INFO)`: returns the highest used slot index (-1 when none), -1 with errno on failure.
+/// `shmctl(0, SHM_INFO)`: returns the highest used slot index (0 when none: the kernel clamps it), -1 with errno
+/// on failure.
 int cipc_shm_usage(struct cipc_shm_usage *out);
 /// `msgctl(0, MSG_INFO)`: as cipc_shm_usage.
 int cipc_msg_usage(struct cipc_msg_usage *out);
@@ -107,7 +109,6 @@ struct cipc_shm_limits {
   uint64_t shmmax;
   uint64_t shmmin;
   uint64_t shmmni;
-  uint64_t shmseg;
   uint64_t shmall;
 };
 /// IPC_INFO limits of message queues.

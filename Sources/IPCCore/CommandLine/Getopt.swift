@@ -1,5 +1,5 @@
-package import IPCModel
 import CIPCShim
+package import IPCModel
 
 /// glibc getopt_long over the process's argv: GNU permutation, unambiguous abbreviations, and glibc's own
 /// diagnostics (`invalid option -- 'x'`, `option '--s' is ambiguous; …`) on stderr, exactly as util-linux gets them.

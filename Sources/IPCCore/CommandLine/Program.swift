@@ -1,6 +1,6 @@
-package import IPCModel
 internal import CIPCShim
 import Glibc
+package import IPCModel
 
 /// The process's command line as glibc handed it to the program at entry (see `cipc_argc` in the shim), never a
 /// reconstruction: Swift's `CommandLine` rebuilds argv from /proc/self/maps on Linux and comes back empty without
@@ -83,14 +83,9 @@ package struct Program: Sendable {
   }
 }
 
-/// The bytes of a NUL-terminated C string.
-package func cStringBytes(_ pointer: UnsafePointer<CChar>) -> [UInt8] {
-  Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
-}
-
 /// The process-wide set-up util-linux does first: `setlocale(LC_ALL, "")`, so that libc's messages (getopt,
 /// strerror) and the decimal point of `--human` follow the environment as they do for util-linux.
-package enum Locale {
+package enum ProcessLocale {
   package static func adoptEnvironment() {
     _ = setlocale(LC_ALL, "")
   }

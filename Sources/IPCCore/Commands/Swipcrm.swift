@@ -4,37 +4,24 @@ package import IPCModel
 package enum Swipcrm {
   /// Runs swipcrm on this process's arguments and returns the exit status.
   package static func main() -> Int32 {
-    Program.exitStatus(run())
+    ToolFrame.main(
+      tool: "swipcrm",
+      nothingWithoutArguments: true,
+      parse: SwipcrmCommandLine.parse,
+      help: SwipcrmCommandLine.help,
+      run: run
+    )
   }
 
-  private static func run() -> Int32 {
-    let arguments = ProcessArguments.entry()
-    let program = Program.current(arguments, tool: "swipcrm")
-    // An empty argv is an error: taken for "no arguments" it would exit 0 having removed nothing.
-    guard let arguments else {
-      program.reportEmptyCommandLine()
-      return 1
-    }
-    // util-linux ipcrm with no arguments does nothing at all.
-    if arguments.count == 1 { return 0 }
-    Locale.adoptEnvironment()
-    // Error lines go straight to stderr between the verbose lines: stdout is written where stdio would write it.
-    var out = OutputBuffer(descriptor: 1)
-    var status: Int32 = 0
-    switch SwipcrmCommandLine.parse(arguments, program: program) {
-    case .failed:
-      return 1
-    case .help:
-      out.append(SwipcrmCommandLine.help(for: program).bytes)
-    case .version:
-      out.append(Version.line(for: program).bytes)
+  static func run(_ work: SwipcrmWork, program: Program, to out: inout OutputBuffer) -> Int32 {
+    switch work {
     case .legacy(let kind, let ids):
-      status = execute(program: program, to: &out) { (remover: inout Remover, out) throws(FatalRemovalError) in
+      return execute(program: program, to: &out) { (remover: inout Remover, out) throws(FatalRemovalError) in
         for id in ids { try remover.remove(kind, id: id, byKey: false, verbose: false, to: &out) }
         if remover.reporter.failures == 0 { remover.reporter.allDeleted(to: &out) }
       }
-    case .run(let plan):
-      status = execute(program: program, dryRun: plan.dryRun, to: &out) {
+    case .plan(let plan):
+      return execute(program: program, dryRun: plan.dryRun, to: &out) {
         (remover: inout Remover, out) throws(FatalRemovalError) in
         for step in plan.steps {
           switch step.target {
@@ -49,11 +36,6 @@ package enum Swipcrm {
         }
       }
     }
-    if let failure = out.finish() {
-      program.warn(failure)
-      return 1
-    }
-    return status
   }
 
   /// Runs `body` with a remover on the live kernel; exit status 1 when anything failed, as soon as a fatal error

@@ -1,57 +1,63 @@
 package import IPCModel
 
-/// The outcome of reading swipcrm's command line.
-package enum SwipcrmRequest: Equatable, Sendable {
-  case run(RemovalPlan)
+/// What a checked swipcrm command line asks for.
+package enum SwipcrmWork: Equatable, Sendable {
+  case plan(RemovalPlan)
   /// `swipcrm shm|msg|sem ID...`.
   case legacy(ObjectKind, [Int32])
-  case help
-  case version
-  /// A message was printed; exit 1 with nothing removed.
-  case failed
 }
+
+/// The outcome of reading swipcrm's command line.
+package typealias SwipcrmRequest = ParsedCommandLine<SwipcrmWork>
 
 /// swipcrm's options and parser: ipcrm's getopt string `q:m:s:Q:M:S:a::vhV`, plus `-n/--dry-run`.
 package enum SwipcrmCommandLine {
-  static let shmemID = OptionSpec(
-    "shmem-id", short: "m", argument: .required("<id>"), help: "remove shared memory segment by id",
-    completion: .ids(.sharedMemorySegment))
-  static let shmemKey = OptionSpec(
-    "shmem-key", short: "M", argument: .required("<key>"), help: "remove shared memory segment by key",
-    completion: .keys(.sharedMemorySegment))
-  static let queueID = OptionSpec(
-    "queue-id", short: "q", argument: .required("<id>"), help: "remove message queue by id",
-    completion: .ids(.messageQueue))
-  static let queueKey = OptionSpec(
-    "queue-key", short: "Q", argument: .required("<key>"), help: "remove message queue by key",
-    completion: .keys(.messageQueue))
-  static let semaphoreID = OptionSpec(
-    "semaphore-id", short: "s", argument: .required("<id>"), help: "remove semaphore by id",
-    completion: .ids(.semaphoreSet))
-  static let semaphoreKey = OptionSpec(
-    "semaphore-key", short: "S", argument: .required("<key>"), help: "remove semaphore by key",
-    completion: .keys(.semaphoreSet))
+  /// `-m/-M/-q/-Q/-s/-S`: one kind, by id or by key.
+  ///
+  /// The argument, help line and completion follow from those.
+  struct RemovalOption {
+    let spec: OptionSpec
+    let kind: ObjectKind
+    let byKey: Bool
+
+    init(_ long: StaticString, _ short: Unicode.Scalar, _ kind: ObjectKind, byKey: Bool) {
+      spec = OptionSpec(
+        long,
+        short: short,
+        argument: .required(byKey ? "<key>" : "<id>"),
+        help: "remove \(kind.objectNoun) by \(byKey ? "key" : "id")",
+        completion: byKey ? .keys(kind) : .ids(kind)
+      )
+      self.kind = kind
+      self.byKey = byKey
+    }
+  }
+
+  /// In ipcrm's order: each kind by id, then by key.
+  static let removals = [
+    RemovalOption("shmem-id", "m", .sharedMemorySegment, byKey: false),
+    RemovalOption("shmem-key", "M", .sharedMemorySegment, byKey: true),
+    RemovalOption("queue-id", "q", .messageQueue, byKey: false),
+    RemovalOption("queue-key", "Q", .messageQueue, byKey: true),
+    RemovalOption("semaphore-id", "s", .semaphoreSet, byKey: false),
+    RemovalOption("semaphore-key", "S", .semaphoreSet, byKey: true),
+  ]
   static let all = OptionSpec(
-    "all", short: "a", argument: .optional("[=shm|msg|sem]"), help: "remove all (in the specified category)",
-    completion: .words(ObjectKind.ipcrmAll.map(\.typeWord)))
+    "all",
+    short: "a",
+    argument: .optional("[=shm|msg|sem]"),
+    help: "remove all (in the specified category)",
+    completion: .words(ObjectKind.ipcrmAll.map(\.typeWord))
+  )
   static let dryRun = OptionSpec("dry-run", short: "n", help: "show what would be removed, and remove nothing")
   static let verbose = OptionSpec("verbose", short: "v", help: "explain what is being done")
 
   /// The options in the order of ipcrm's getopt table (glibc lists ambiguous matches in this order).
-  package static let options: [OptionSpec] = [
-    shmemID, shmemKey, queueID, queueKey, semaphoreID, semaphoreKey, all, dryRun, verbose,
-    CommonOptions.version, CommonOptions.help,
-  ]
+  package static let options: [OptionSpec] =
+    removals.map(\.spec) + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help]
 
   /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
-
-  /// The kind and target each removal option names.
-  private static let removalOptions: [(spec: OptionSpec, kind: ObjectKind, byKey: Bool)] = [
-    (shmemID, .sharedMemorySegment, false), (shmemKey, .sharedMemorySegment, true),
-    (queueID, .messageQueue, false), (queueKey, .messageQueue, true),
-    (semaphoreID, .semaphoreSet, false), (semaphoreKey, .semaphoreSet, true),
-  ]
 
   /// Reads and checks the whole command line: `argv[0]` and at least one argument (with none, util-linux does
   /// nothing, and the caller exits 0 before asking).
@@ -69,7 +75,7 @@ package enum SwipcrmCommandLine {
         program.tryHelp()
         return .failed
       }
-      if let removal = removalOptions.first(where: { $0.spec.code == code }) {
+      if let removal = removals.first(where: { $0.spec.code == code }) {
         let text = argument ?? []
         let target: RemovalTarget
         if removal.byKey {
@@ -115,7 +121,7 @@ package enum SwipcrmCommandLine {
       program.tryHelp()
       return .failed
     }
-    return .run(plan)
+    return .run(.plan(plan))
   }
 
   /// `swipcrm shm|msg|sem ID...`: every id is checked first; a bad one is reported (`invalid id: X`, the legacy
@@ -136,7 +142,7 @@ package enum SwipcrmCommandLine {
         bad = true
       }
     }
-    return bad ? .failed : .legacy(kind, ids)
+    return bad ? .failed : .run(.legacy(kind, ids))
   }
 
   private static func reportBadNumber(_ text: [UInt8], _ error: NumberError, program: Program) -> SwipcrmRequest {
@@ -148,17 +154,19 @@ package enum SwipcrmCommandLine {
     return .failed
   }
 
-  /// `--help`: ipcrm's, with `--dry-run` and the differences that make swipcrm safe in scripts.
   /// `--help` for `program`.
   package static func help(for program: Program) -> Message { helpLayout.render(for: program) }
 
+  /// `--help`: ipcrm's, with `--dry-run` and the differences that make swipcrm safe in scripts.
   package static let helpLayout = HelpText(
     usage: ["[options]", "shm|msg|sem <id>..."],
     summary: "Remove certain IPC resources.",
     sections: [
       .init(
-        "Options:", column: 28,
-        [shmemID, shmemKey, queueID, queueKey, semaphoreID, semaphoreKey, all, dryRun, verbose]),
+        "Options:",
+        column: 28,
+        removals.map(\.spec) + [all, dryRun, verbose]
+      ),
       .init(nil, column: 28, [CommonOptions.help, CommonOptions.version]),
     ],
     notes: [

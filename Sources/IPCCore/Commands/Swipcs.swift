@@ -4,43 +4,18 @@ package import IPCModel
 package enum Swipcs {
   /// Runs swipcs on this process's arguments and returns the exit status.
   package static func main() -> Int32 {
-    Program.exitStatus(run())
-  }
-
-  private static func run() -> Int32 {
-    Locale.adoptEnvironment()
-    let arguments = ProcessArguments.entry()
-    let program = Program.current(arguments, tool: "swipcs")
-    guard let arguments else {
-      program.reportEmptyCommandLine()
-      return 1
-    }
-    var out = OutputBuffer(descriptor: 1)
-    let status: Int32
-    switch SwipcsCommandLine.parse(arguments, program: program) {
-    case .failed:
-      return 1
-    case .help:
-      out.append(SwipcsCommandLine.help(for: program).bytes)
-      status = 0
-    case .version:
-      out.append(Version.line(for: program).bytes)
-      status = 0
-    case .run(let options):
-      status = run(options, program: program, to: &out)
-    }
-    if let failure = out.finish() {
-      program.warn(failure)
-      return 1
-    }
-    return status
+    ToolFrame.main(tool: "swipcs", parse: SwipcsCommandLine.parse, help: SwipcsCommandLine.help, run: run)
   }
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
-    let decimalPoint = Locale.decimalPoint()
-    let figures = FiguresText(unit: options.unit, decimalPoint: decimalPoint, pageSize: KernelFigures<LiveSysV, LiveFiles>.pageSize)
+    let decimalPoint = ProcessLocale.decimalPoint()
+    let figures = FiguresText(
+      unit: options.unit,
+      decimalPoint: decimalPoint,
+      pageSize: KernelFigures<LiveSysV, LiveFiles>.pageSize
+    )
     let kernel = catalog.figures
     var text = ListingText(unit: options.unit, decimalPoint: decimalPoint)
     out.append("\n")
@@ -55,7 +30,8 @@ package enum Swipcs {
       }
       switch (options.view, kind) {
       case (.list(let format), .messageQueue): text.appendSection(snapshot.queues.rows, format: format, to: &out)
-      case (.list(let format), .sharedMemorySegment): text.appendSection(snapshot.segments.rows, format: format, to: &out)
+      case (.list(let format), .sharedMemorySegment):
+        text.appendSection(snapshot.segments.rows, format: format, to: &out)
       case (.list(let format), .semaphoreSet): text.appendSection(snapshot.semaphoreSets.rows, format: format, to: &out)
       case (.limits, .messageQueue): figures.appendLimits(kernel.messageQueueLimits(), to: &out)
       case (.limits, .sharedMemorySegment): figures.appendLimits(kernel.sharedMemoryLimits(), to: &out)
@@ -85,7 +61,7 @@ package enum Swipcs {
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
-    var text = DetailText(unit: options.unit, decimalPoint: Locale.decimalPoint())
+    var text = DetailText(unit: options.unit, decimalPoint: ProcessLocale.decimalPoint())
     let snapshot = catalog.snapshot(options.sections)
     report(snapshot.skipped, program: program)
     if var queue = find(id, in: snapshot.queues.rows) {

@@ -24,19 +24,17 @@ package struct SwipcsOptions: Equatable, Sendable {
 }
 
 /// The outcome of reading swipcs's command line.
-package enum SwipcsRequest: Equatable, Sendable {
-  case run(SwipcsOptions)
-  case help
-  case version
-  /// A message was printed; exit with this status.
-  case failed
-}
+package typealias SwipcsRequest = ParsedCommandLine<SwipcsOptions>
 
 /// swipcs's options and parser: getopt_long with ipcs's short string `i:qmsatpclubVh`.
 package enum SwipcsCommandLine {
   static let id = OptionSpec(
-    "id", short: "i", argument: .required("<id>"), help: "print details on resource identified by <id>",
-    completion: .ids(nil))
+    "id",
+    short: "i",
+    argument: .required("<id>"),
+    help: "print details on resource identified by <id>",
+    completion: .ids(nil)
+  )
   static let queues = OptionSpec("queues", short: "q", help: "message queues")
   static let shmems = OptionSpec("shmems", short: "m", help: "shared memory segments")
   static let semaphores = OptionSpec("semaphores", short: "s", help: "semaphores")
@@ -107,10 +105,10 @@ package enum SwipcsCommandLine {
     return .run(options)
   }
 
-  /// `--help`, in ipcs's words and layout.
   /// `--help` for `program`.
   package static func help(for program: Program) -> Message { helpLayout.render(for: program) }
 
+  /// `--help`, in ipcs's words and layout.
   package static let helpLayout = HelpText(
     usage: ["[resource-option...] [output-option]", "-m|-q|-s -i <id>"],
     summary: "Show information on IPC facilities.",

@@ -28,6 +28,8 @@ package struct Listing<Row: Sendable>: Sendable {
 /// The objects of the current IPC namespace, gathered once, that both tools work from: swipcs prints it and
 /// swipcrm `-a` removes from it.
 package struct Snapshot: Sendable {
+  /// The IPC namespace the objects were read in; nil where it could not be read.
+  package var namespace: NamespaceID?
   package var queues = Listing<MessageQueue>()
   package var segments = Listing<SharedMemorySegment>()
   package var semaphoreSets = Listing<SemaphoreSet>()
@@ -42,6 +44,9 @@ package struct Snapshot: Sendable {
     case .semaphoreSet: semaphoreSets.rows.map(\.object)
     }
   }
+
+  /// A reference to `object`, which this snapshot holds, that stays meaningful outside its namespace.
+  package func ref(_ object: IPCObject) -> ObjectRef { ObjectRef(object.name, namespace: namespace) }
 
   /// The identities of the objects of `kind`, in slot order.
   package func identities(_ kind: ObjectKind) -> [SysVIdentity] {
@@ -80,6 +85,8 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
   package let files: Files
   package var sources: [ListingSource]
   package var procDirectory: String
+  /// The nsfs file whose inode names the IPC namespace the catalog reads.
+  package var namespacePath = "/proc/self/ns/ipc"
 
   package init(
     sysV: SysV,
@@ -96,6 +103,7 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
   /// The objects of `kinds`, each kind from the first source that answers.
   package func snapshot(_ kinds: some Sequence<ObjectKind>) -> Snapshot {
     var snapshot = Snapshot()
+    snapshot.namespace = files.inode(namespacePath).map(NamespaceID.init(rawValue:))
     for kind in kinds {
       switch kind {
       case .messageQueue: snapshot.queues = listing(MessageQueue.self)

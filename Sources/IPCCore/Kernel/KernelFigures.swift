@@ -1,5 +1,5 @@
-package import IPCModel
 import Glibc
+package import IPCModel
 
 /// Limits and usage figures, from where util-linux takes them (`ipcutils.c`).
 package struct KernelFigures<SysV: SysVSource, Files: FileSource> {
@@ -47,6 +47,7 @@ package struct KernelFigures<SysV: SysVSource, Files: FileSource> {
   }
 
   /// The four numbers of `/proc/sys/kernel/sem` (semmsl semmns semopm semmni), else `semctl(0, 0, IPC_INFO)`.
+  ///
   /// SEMVMX is a constant of the kernel (32767) that util-linux prints without asking on the first path.
   package func semaphoreLimits() -> SemaphoreLimits? {
     if let text = contents("sem") {

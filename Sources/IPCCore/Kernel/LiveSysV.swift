@@ -1,6 +1,6 @@
-package import IPCModel
 import CIPCShim
 import Glibc
+package import IPCModel
 
 /// The System V calls, made: the only Swift file that reaches `shmctl`, `msgctl` and `semctl` (through the shim)
 /// and `shmget`, `msgget` and `semget`.
@@ -29,20 +29,41 @@ package struct LiveSysV: SysVSource {
     }
   }
 
-  /// The shim's selector for a lookup, and the command's C name for messages (`shmctl(SHM_STAT_ANY)`).
-  private static func command(_ lookup: IPCLookup, _ prefix: String) -> (cipc_lookup, String) {
+  /// One stat call through the shim: `call` fills `row` for `target` as `lookup` says.
+  ///
+  /// The operation's name
+  /// (`shmctl(SHM_STAT_ANY)`) is built only when the call fails.
+  private func stat<Row>(
+    _ function: StaticString,
+    _ prefix: StaticString,
+    _ target: Int32,
+    _ lookup: IPCLookup,
+    into row: Row,
+    _ call: (Int32, cipc_lookup, UnsafeMutablePointer<Row>) -> Int32
+  ) throws(IPCError) -> Row {
+    var row = row
+    let how: cipc_lookup =
+      switch lookup {
+      case .slotIgnoringPermissions: CIPC_BY_INDEX_ANY
+      case .readableSlot: CIPC_BY_INDEX
+      case .identifier: CIPC_BY_ID
+      }
+    _ = try Errno.check(Self.operation(function, prefix, lookup)) { call(target, how, &row) }
+    return row
+  }
+
+  /// `shmctl(SHM_STAT_ANY)`, `msgctl(MSG_STAT)`, `semctl(IPC_STAT)`: a stat call's name in messages.
+  private static func operation(_ function: StaticString, _ prefix: StaticString, _ lookup: IPCLookup) -> String {
     switch lookup {
-    case .slotIgnoringPermissions: (CIPC_BY_INDEX_ANY, "\(prefix)_STAT_ANY")
-    case .readableSlot: (CIPC_BY_INDEX, "\(prefix)_STAT")
-    case .identifier: (CIPC_BY_ID, "IPC_STAT")
+    case .slotIgnoringPermissions: "\(function)(\(prefix)_STAT_ANY)"
+    case .readableSlot: "\(function)(\(prefix)_STAT)"
+    case .identifier: "\(function)(IPC_STAT)"
     }
   }
 
   /// The corresponding C call is `shmctl(target, SHM_STAT_ANY | SHM_STAT | IPC_STAT, …)`.
   package func statSegment(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> SharedMemorySegment {
-    let (how, name) = Self.command(lookup, "SHM")
-    var row = cipc_shm()
-    _ = try Errno.check("shmctl(\(name))") { cipc_shm_stat(target, how, &row) }
+    let row = try stat("shmctl", "SHM", target, lookup, into: cipc_shm()) { cipc_shm_stat($0, $1, $2) }
     return SharedMemorySegment(
       id: row.perm.id,
       key: IPCKey(rawValue: row.perm.key),
@@ -59,9 +80,7 @@ package struct LiveSysV: SysVSource {
 
   /// The corresponding C call is `msgctl(target, MSG_STAT_ANY | MSG_STAT | IPC_STAT, …)`.
   package func statQueue(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> MessageQueue {
-    let (how, name) = Self.command(lookup, "MSG")
-    var row = cipc_msg()
-    _ = try Errno.check("msgctl(\(name))") { cipc_msg_stat(target, how, &row) }
+    let row = try stat("msgctl", "MSG", target, lookup, into: cipc_msg()) { cipc_msg_stat($0, $1, $2) }
     return MessageQueue(
       id: row.perm.id,
       key: IPCKey(rawValue: row.perm.key),
@@ -79,9 +98,7 @@ package struct LiveSysV: SysVSource {
 
   /// The corresponding C call is `semctl(target, 0, SEM_STAT_ANY | SEM_STAT | IPC_STAT, …)`.
   package func statSemaphoreSet(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> SemaphoreSet {
-    let (how, name) = Self.command(lookup, "SEM")
-    var row = cipc_sem()
-    _ = try Errno.check("semctl(\(name))") { cipc_sem_stat(target, how, &row) }
+    let row = try stat("semctl", "SEM", target, lookup, into: cipc_sem()) { cipc_sem_stat($0, $1, $2) }
     return SemaphoreSet(
       id: row.perm.id,
       key: IPCKey(rawValue: row.perm.key),
@@ -228,4 +245,9 @@ package struct LiveFiles: FileSource {
   }
 
   package func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  package func inode(_ path: String) -> UInt64? {
+    var info = stat()
+    return stat(path, &info) == 0 ? UInt64(info.st_ino) : nil
+  }
 }

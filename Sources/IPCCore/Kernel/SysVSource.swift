@@ -48,10 +48,14 @@ package protocol SysVSource {
 package protocol FileSource {
   func read(_ path: String) throws(IPCError) -> [UInt8]
   func exists(_ path: String) -> Bool
+  /// The inode number of what `path` names (for an nsfs file such as `/proc/self/ns/ipc`, the namespace's id).
+  func inode(_ path: String) -> UInt64?
 }
 
 /// A kind of System V object as the sources deliver it: by slot or id from the kernel, or from its
-/// `/proc/sysvipc` file. Lets one generic walk serve the three kinds without a per-kind switch.
+/// `/proc/sysvipc` file.
+///
+/// Lets one generic walk serve the three kinds without a per-kind switch.
 package protocol SysVListable: SystemVObject {
   static func stat(_ source: some SysVSource, _ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> Self
   static func parseProcFile(_ bytes: [UInt8], file: String) throws(ProcParseError) -> ProcTable<Self>

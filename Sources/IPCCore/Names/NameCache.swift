@@ -1,5 +1,5 @@
-package import IPCModel
 import Glibc
+package import IPCModel
 
 /// uid → user name and gid → group name, looked up once per distinct id.
 ///
@@ -89,7 +89,7 @@ private final class LookupBuffer {
         return nil
       }
       guard rc == 0, result != nil, let text = entry[keyPath: name] else { return nil }
-      return Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
+      return cStringBytes(text)
     }
   }
 

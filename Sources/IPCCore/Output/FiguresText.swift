@@ -93,7 +93,7 @@ package struct FiguresText {
   }
 
   package func appendUsage(_ usage: MessageQueueUsage?, to out: inout OutputBuffer) {
-    guard let usage else { return out.append("kernel not configured for message queues\n") }
+    guard let usage else { return appendNotConfigured(.messageQueue, to: &out) }
     out.append("------ Messages Status --------\n")
     out.append("allocated queues = ")
     out.appendDecimal(usage.queues)
@@ -110,7 +110,7 @@ package struct FiguresText {
   }
 
   package func appendUsage(_ usage: SharedMemoryUsage?, to out: inout OutputBuffer) {
-    guard let usage else { return out.append("kernel not configured for shared memory\n") }
+    guard let usage else { return appendNotConfigured(.sharedMemorySegment, to: &out) }
     out.append("------ Shared Memory Status --------\n")
     out.append("segments allocated ")
     out.appendDecimal(usage.segments)
@@ -128,12 +128,17 @@ package struct FiguresText {
   }
 
   package func appendUsage(_ usage: SemaphoreUsage?, to out: inout OutputBuffer) {
-    guard let usage else { return out.append("kernel not configured for semaphores\n") }
+    guard let usage else { return appendNotConfigured(.semaphoreSet, to: &out) }
     out.append("------ Semaphore Status --------\n")
     out.append("used arrays = ")
     out.appendDecimal(usage.sets)
     out.append("\nallocated semaphores = ")
     out.appendDecimal(usage.semaphores)
     out.append("\n")
+  }
+
+  /// ipcs's line for a facility the kernel lacks (`MSG_INFO` and the like fail).
+  private func appendNotConfigured(_ kind: ObjectKind, to out: inout OutputBuffer) {
+    out.append(Message("kernel not configured for \(kind.facilityName)\n").bytes)
   }
 }

@@ -1,5 +1,5 @@
-package import IPCModel
 import Glibc
+package import IPCModel
 
 /// Bytes on their way to a file descriptor, formatted without String or Foundation.
 ///

@@ -1,5 +1,5 @@
-package import IPCModel
 import Glibc
+package import IPCModel
 
 /// Times as ipcs prints them: ctime(3) in the local time zone (TZ is honoured), with C-locale names.
 package struct TimeText {
@@ -61,7 +61,9 @@ package struct TimeText {
     out.append(ctime(time.rawValue).dropFirst(4).prefix(16), width: 20)
   }
 
-  /// `%-26.24s` of `ctime(time)`, or of `Not set` for "never" unless `always`: the long form. With `always`,
+  /// `%-26.24s` of `ctime(time)`, or of `Not set` for "never" unless `always`: the long form.
+  ///
+  /// With `always`,
   /// "never" is shown as the epoch, as util-linux's `-i` views print a change time of 0.
   package mutating func appendLong(_ time: Timestamp?, always: Bool = false, to out: inout OutputBuffer) {
     guard time != nil || always else { return out.append(Array("Not set".utf8), width: 26) }

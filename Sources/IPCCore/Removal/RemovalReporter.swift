@@ -14,8 +14,9 @@ package struct RemovalReporter {
 
   package init(program: Program) { self.program = program }
 
-  /// What a failure names: `id` or `key`, and the value as shown (an id, or a key as the user typed it). The
-  /// text is made only when a failure is reported: removals that succeed build none.
+  /// What a failure names: `id` or `key`, and the value as shown (an id, or a key as the user typed it).
+  ///
+  /// The text is made only when a failure is reported: removals that succeed build none.
   package enum Subject {
     /// An id removed by id, or (`byKey`) the id a key was resolved to: ipcrm then still says "key".
     case id(Int32, byKey: Bool)

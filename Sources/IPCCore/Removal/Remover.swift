@@ -1,7 +1,9 @@
 package import IPCModel
 
-/// Carries out removals: each object is read again just before `IPC_RMID` and removed only while it is still the
-/// object that was selected. The reporter owns every word printed.
+/// Carries out removals, each object read just before its `IPC_RMID` and removed only while it is still the
+/// object that was selected.
+///
+/// The reporter owns every word printed.
 package struct Remover<SysV: SysVSource, Files: FileSource> {
   package let catalog: Catalog<SysV, Files>
   package let dryRun: Bool
@@ -64,7 +66,7 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
       }
     }
     switch catalog.find(kind, id: id) {
-    case .present(let object) where object.ref != .systemV(SysVIdentity(kind: kind, id: id, key: key)):
+    case .present(let object) where object.name != .systemV(SysVIdentity(kind: kind, id: id, key: key)):
       // Removed and its id reused by another object since the lookup: as if the key had not been found.
       return reporter.report(.invalid, subject)
     case .absent:
@@ -82,7 +84,11 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   /// object, just before its `IPC_RMID`, so each object removed is the one just read, as it is now. A walk over
   /// the `*_STAT_ANY` snapshot would need a second read per object to learn the same (measured: 1.27 × ipcrm's
   /// time against 0.9 ×, `bench/removal.sh`).
-  package mutating func removeAll(_ kind: ObjectKind, verbose: Bool, to out: inout OutputBuffer)
+  package mutating func removeAll(
+    _ kind: ObjectKind,
+    verbose: Bool,
+    to out: inout OutputBuffer
+  )
     throws(FatalRemovalError)
   {
     let source =

@@ -120,3 +120,13 @@ package struct SemaphoreValue: Hashable, Sendable {
     self.lastPID = lastPID
   }
 }
+
+/// The arithmetic of `ipcs -l`.
+package enum LimitArithmetic {
+  /// `shmall` pages times `multiplier` (the page size, or the page size in KiB), clamped as util-linux clamps an
+  /// overflow: to the largest multiple of `multiplier` that fits in 64 bits.
+  package static func total(pages: UInt64, multiplier: UInt64) -> UInt64 {
+    let (product, overflow) = pages.multipliedReportingOverflow(by: multiplier)
+    return overflow ? UInt64.max - (UInt64.max % multiplier) : product
+  }
+}

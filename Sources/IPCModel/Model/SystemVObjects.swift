@@ -14,12 +14,25 @@ package struct SysVIdentity: Hashable, Sendable {
   }
 }
 
-/// A reference to one object: how a command names it and how removal finds it again.
-package enum ObjectRef: Hashable, Sendable {
-  case systemV(SysVIdentity)
+/// A reference to one object: its name within its family, and the IPC namespace it lives in (an id means nothing
+/// outside its namespace).
+package struct ObjectRef: Hashable, Sendable {
+  /// How the object is named within its family.
+  package enum Name: Hashable, Sendable {
+    case systemV(SysVIdentity)
+  }
+
+  package var name: Name
+  /// nil where the namespace could not be read (no /proc).
+  package var namespace: NamespaceID?
+
+  package init(_ name: Name, namespace: NamespaceID?) {
+    self.name = name
+    self.namespace = namespace
+  }
 
   package var kind: ObjectKind {
-    switch self {
+    switch name {
     case .systemV(let identity): identity.kind
     }
   }
@@ -166,7 +179,7 @@ package enum IPCObject: Hashable, Sendable {
   case semaphoreSet(SemaphoreSet)
 
   package var kind: ObjectKind { system.identity.kind }
-  package var ref: ObjectRef { .systemV(system.identity) }
+  package var name: ObjectRef.Name { .systemV(system.identity) }
   package var ownership: Ownership { system.ownership }
 
   /// The System V object inside.

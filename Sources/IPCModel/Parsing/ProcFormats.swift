@@ -28,7 +28,13 @@ enum SemaphoreColumn: Int, ProcColumn {
 }
 
 extension ProcRecord where Column: ProcColumn {
-  fileprivate func ownership(perms: Column, uid: Column, gid: Column, cuid: Column, cgid: Column)
+  fileprivate func ownership(
+    perms: Column,
+    uid: Column,
+    gid: Column,
+    cuid: Column,
+    cgid: Column
+  )
     throws(ProcFieldError) -> Ownership
   {
     Ownership(

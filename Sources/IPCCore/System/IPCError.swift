@@ -1,5 +1,5 @@
-package import IPCModel
 import Glibc
+package import IPCModel
 
 /// A failed system call: which operation, and the errno it returned.
 package struct IPCError: Error, Hashable, Sendable, CustomStringConvertible {

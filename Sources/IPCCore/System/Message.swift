@@ -1,5 +1,5 @@
-package import IPCModel
 import Glibc
+package import IPCModel
 
 /// Text for the terminal held as bytes: the literal parts are UTF-8, and what comes from the system (strerror in
 /// the current locale, argv[0], an argument as typed) keeps its bytes unchanged, as util-linux's printf does.
@@ -41,4 +41,10 @@ package struct Message: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
 
     package mutating func appendInterpolation(_ value: some CustomStringConvertible) { bytes += value.description.utf8 }
   }
+}
+
+/// The bytes of a NUL-terminated C string (argv, strerror, passwd names): they need not be UTF-8, so they stay
+/// bytes.
+package func cStringBytes(_ pointer: UnsafePointer<CChar>) -> [UInt8] {
+  Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
 }
