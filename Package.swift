@@ -7,6 +7,7 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("MemberImportVisibility"),
   // C types stay inside IPCCore: a `package` signature that mentions one does not compile.
   .enableUpcomingFeature("InternalImportsByDefault"),
+  .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]),
 ]
 
 // Release links of the two tools, for start-up time (issue 18; measured by bench/startup.sh, reasons in the README):
