@@ -198,6 +198,26 @@ int cipc_argc(void) { return captured_argc; }
 
 char **cipc_argv(void) { return captured_argv; }
 
+// Swift's `CommandLine` asks the runtime for argv through this function. The runtime's own definition (its
+// CommandLine.cpp) comes with a static initialiser that, at every start of every Swift program on Linux, reads
+// /proc/self/maps with fopen/fgets/sscanf to find the stack and walks back from `environ` to argv: about 100,000
+// instructions, a tenth of `swipcs -m`'s start (issue 18). Defined here, the static link takes this definition
+// (our objects come before libswiftCore.a), the archive member with that initialiser is never pulled in, and
+// `CommandLine.arguments` (ipc-fixture uses it) is the argv glibc handed to the initialisers above.
+//
+// The runtime declares it `SWIFT_CC(swift) char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen)`, hidden. If a
+// toolchain renames it, this definition is simply unused; if that archive member gains another symbol the program
+// needs, the link fails with a duplicate definition. A dynamically linked runtime (`swift test`) keeps its own.
+__attribute__((swiftcall, visibility("hidden"), used)) char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {
+  static char *empty[] = {NULL};
+  if (captured_argc <= 0 || captured_argv == NULL) {
+    *outArgLen = 0;
+    return empty;
+  }
+  *outArgLen = captured_argc;
+  return captured_argv;
+}
+
 static int stderr_failed;
 
 void cipc_stderr_note_failure(void) { stderr_failed = 1; }
