@@ -234,13 +234,13 @@ package struct LiveFiles: FileSource {
     let fd = try Errno.retrying("open(\(path))") { Int(open(path, O_RDONLY | O_CLOEXEC)) }
     defer { close(Int32(fd)) }
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    // Left uninitialised: zeroing 64 KiB for each of the small files `-l` reads was a third of its run.
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+    defer { chunk.deallocate() }
     while true {
-      let count = try Errno.retrying("read(\(path))") {
-        chunk.withUnsafeMutableBytes { Glibc.read(Int32(fd), $0.baseAddress, $0.count) }
-      }
+      let count = try Errno.retrying("read(\(path))") { Glibc.read(Int32(fd), chunk.baseAddress, chunk.count) }
       if count == 0 { return bytes }
-      bytes.append(contentsOf: chunk[..<count])
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<count]))
     }
   }
 

@@ -6,7 +6,10 @@ package enum ScanfNumber {
   /// Reads as `%lu` does: strtoul's rules, so `-1` is 2^64-1 and an overflow saturates.
   ///
   /// Returns nil when there are no digits.
-  package static func unsignedLong(_ text: some Collection<UInt8>) -> UInt64? {
+  package static func unsignedLong(_ text: [UInt8]) -> UInt64? { unsignedLong(text[...]) }
+
+  /// As ``unsignedLong(_:)-([UInt8])``, on part of a text.
+  package static func unsignedLong(_ text: ArraySlice<UInt8>) -> UInt64? {
     guard let (negative, magnitude, overflow) = scan(text) else { return nil }
     if overflow { return .max }
     return negative ? 0 &- magnitude : magnitude
@@ -15,7 +18,10 @@ package enum ScanfNumber {
   /// Reads as `%d` does: strtol's rules on a 64-bit long, then stored in an int (the low 32 bits).
   ///
   /// Returns nil when there are no digits.
-  package static func int(_ text: some Collection<UInt8>) -> Int32? {
+  package static func int(_ text: [UInt8]) -> Int32? { int(text[...]) }
+
+  /// As ``int(_:)-([UInt8])``, on part of a text.
+  package static func int(_ text: ArraySlice<UInt8>) -> Int32? {
     guard let (negative, magnitude, overflow) = scan(text) else { return nil }
     let long: Int64
     if overflow || magnitude > UInt64(Int64.max) + (negative ? 1 : 0) {
@@ -81,7 +87,9 @@ package enum ScanfNumber {
 
   private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
-  private static func scan(_ text: some Collection<UInt8>) -> (Bool, UInt64, Bool)? {
+  /// Concrete types, not `some Collection<UInt8>`: IPCCore calls these across the module boundary, where a generic
+  /// function runs unspecialised and looks up its associated types at run time (a fifth of `swipcs -l`'s start).
+  private static func scan(_ text: ArraySlice<UInt8>) -> (Bool, UInt64, Bool)? {
     let (negative, rest) = CommandLineNumber.signedStart(text)
     let digits = rest.prefix(while: isDigit)
     guard !digits.isEmpty else { return nil }
