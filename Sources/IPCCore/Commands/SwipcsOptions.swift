@@ -10,7 +10,7 @@ package struct SwipcsOptions: Equatable, Sendable {
   }
 
   /// The kinds named (resource options accumulate); none given means all three.
-  package var kinds: Set<ObjectKind> = []
+  package var kinds: ObjectKindSet = []
   package var view: View = .list(.standard)
   /// `--human` and `-b`: the last one wins.
   package var unit: SizeUnit = .standard
@@ -101,7 +101,7 @@ package enum SwipcsCommandLine {
       program.warn("when using an ID, a single resource must be specified")
       return .failed
     }
-    if options.kinds.isEmpty { options.kinds = Set(ObjectKind.ipcsSections) }
+    if options.kinds.isEmpty { options.kinds = ObjectKindSet(ObjectKind.ipcsSections) }
     return .run(options)
   }
 

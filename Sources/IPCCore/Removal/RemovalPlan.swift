@@ -19,7 +19,7 @@ package struct RemovalStep: Equatable, Sendable {
 package struct RemovalPlan: Equatable, Sendable {
   package var steps: [RemovalStep] = []
   /// The kinds `-a` asked for (several `-a` add up), removed after the steps in the order shm, sem, msg.
-  package var allOf: Set<ObjectKind> = []
+  package var allOf: ObjectKindSet = []
   /// Any `-v` anywhere makes `-a` verbose, as in util-linux.
   package var verbose = false
   package var dryRun = false

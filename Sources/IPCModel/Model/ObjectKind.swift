@@ -56,3 +56,40 @@ package enum ObjectKind: Sendable, Hashable {
     }
   }
 }
+
+/// A set of object kinds, as one bit each.
+///
+/// The commands keep the kinds named on the command line in one of these rather than a `Set<ObjectKind>`: a
+/// `Set` instantiates its storage's generic metadata at run time, and with it a search of every protocol
+/// conformance in the binary for `ObjectKind: Hashable`, about 90,000 instructions at each start (issue 18).
+package struct ObjectKindSet: Sendable, Hashable, ExpressibleByArrayLiteral {
+  private var bits: UInt8 = 0
+
+  package init() {}
+
+  package init(_ kinds: [ObjectKind]) { formUnion(kinds) }
+
+  package init(arrayLiteral kinds: ObjectKind...) { self.init(kinds) }
+
+  private static func bit(_ kind: ObjectKind) -> UInt8 {
+    switch kind {
+    case .messageQueue: 1
+    case .sharedMemorySegment: 2
+    case .semaphoreSet: 4
+    }
+  }
+
+  package func contains(_ kind: ObjectKind) -> Bool { bits & Self.bit(kind) != 0 }
+
+  package mutating func insert(_ kind: ObjectKind) { bits |= Self.bit(kind) }
+
+  /// An array rather than `some Sequence`: a generic function called from another module runs unspecialised and
+  /// looks up its associated types at run time, the cost this type is here to avoid.
+  package mutating func formUnion(_ kinds: [ObjectKind]) {
+    for kind in kinds { insert(kind) }
+  }
+
+  package var isEmpty: Bool { bits == 0 }
+
+  package var count: Int { bits.nonzeroBitCount }
+}
