@@ -4,6 +4,7 @@
 #include "CIPCShim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -223,6 +224,10 @@ static int stderr_failed;
 void cipc_stderr_note_failure(void) { stderr_failed = 1; }
 
 int cipc_stderr_failed(void) { return stderr_failed || ferror(stderr); }
+
+int cipc_errno(void) { return errno; }
+
+int cipc_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
 
 int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts) {
   return getopt_long(argc, argv, shortopts, longopts, NULL);

@@ -7,6 +7,9 @@
 //   which defines _GNU_SOURCE for itself only.
 // - getopt_long and its globals (optarg, optind) are not visible through `import Glibc` and are mutable C globals
 //   that Swift 6 strict concurrency rejects; accessors keep them in C.
+// - errno and open(2) are reached here rather than through the Glibc overlay's Swift wrappers: using any of them
+//   links the overlay's whole object file, whose sections are all marked retained, and with it about 110 libm
+//   functions that the loader then binds at every start (issue 18).
 //
 // The structs below are this shim's own, with fixed-width fields: glibc's shmid_ds/msqid_ds/semid_ds never reach
 // Swift, so the Swift side does not depend on libc field names (`__key`, `__msg_cbytes`, ...).
@@ -163,6 +166,11 @@ char **cipc_argv(void);
 void cipc_stderr_note_failure(void);
 /// Whether any write to stderr failed: one noted above, or one through C's `stderr` (getopt's messages).
 int cipc_stderr_failed(void);
+
+/// The calling thread's errno.
+int cipc_errno(void);
+/// open(path, O_RDONLY | O_CLOEXEC): a descriptor, or -1 with errno.
+int cipc_open_read(const char *path);
 
 /// getopt_long(3) with GNU argument permutation and glibc's own diagnostics on stderr.
 int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts);

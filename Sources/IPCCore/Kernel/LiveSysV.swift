@@ -231,7 +231,7 @@ package struct LiveFiles: FileSource {
   package init() {}
 
   package func read(_ path: String) throws(IPCError) -> [UInt8] {
-    let fd = try Errno.retrying("open(\(path))") { Int(open(path, O_RDONLY | O_CLOEXEC)) }
+    let fd = try Errno.retrying("open(\(path))") { Int(cipc_open_read(path)) }
     defer { close(Int32(fd)) }
     var bytes: [UInt8] = []
     // Left uninitialised: zeroing 64 KiB for each of the small files `-l` reads was a third of its run.

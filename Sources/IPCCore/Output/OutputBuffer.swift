@@ -1,3 +1,4 @@
+import CIPCShim
 import Glibc
 package import IPCModel
 
@@ -98,7 +99,7 @@ package struct OutputBuffer: ~Copyable {
     while offset < bytes.count {
       let written = write(descriptor, start + offset, bytes.count - offset)
       if written < 0 {
-        let code = errno
+        let code = cipc_errno()
         if code == EINTR { continue }
         return code
       }

@@ -1,3 +1,4 @@
+import CIPCShim
 import Glibc
 package import IPCModel
 
@@ -42,7 +43,7 @@ package enum Errno {
   static func check(_ operation: @autoclosure () -> String, _ call: () -> Int32) throws(IPCError) -> Int32 {
     let result = call()
     guard result == -1 else { return result }
-    let code = errno
+    let code = cipc_errno()
     throw IPCError(operation(), code: code)
   }
 
@@ -52,7 +53,7 @@ package enum Errno {
     while true {
       let result = call()
       if result != -1 { return result }
-      let code = errno
+      let code = cipc_errno()
       if code != EINTR { throw IPCError(operation(), code: code) }
     }
   }
