@@ -5,8 +5,11 @@ package import IPCModel
 package struct TimeText {
   private var lastTime: Int64 = .min
   private var lastText: [UInt8] = []
+  /// Whether `tzset()` has run: only when the first time is converted, as ipcs reads the zone only when it
+  /// prints a time (a listing without times never opens /etc/localtime).
+  private var zoneLoaded = false
 
-  package init() { tzset() }
+  package init() {}
 
   private static let days: [StaticString] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
   private static let months: [StaticString] = [
@@ -23,6 +26,10 @@ package struct TimeText {
   /// text. Objects made in the same second share one lookup.
   package mutating func ctime(_ time: Int64) -> [UInt8] {
     if time == lastTime { return lastText }
+    if !zoneLoaded {
+      tzset()
+      zoneLoaded = true
+    }
     var seconds = time_t(time)
     var parts = tm()
     var out = OutputBuffer()
