@@ -17,7 +17,7 @@ let startupLinkerSettings: [LinkerSetting] = [
   .unsafeFlags(
     [
       "-L", Context.packageDirectory + "/link", "-Xclang-linker", "-static-libgcc", "-Xclang-linker", "-no-pie",
-      "-Xlinker", "-z", "-Xlinker", "now",
+      "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "--no-export-dynamic",
     ],
     .when(configuration: .release)
   )
