@@ -48,7 +48,9 @@ package struct Program: Sendable {
   /// The program named by `arguments`' argv[0]; the tool's name when there is no argv.
   package static func current(_ arguments: ProcessArguments?, tool: String) -> Program {
     guard let path = arguments?.programPath else { return Program(name: tool) }
-    let base = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? []
+    // What follows the last slash (all of it when there is none); not `split`, whose array of slices costs its
+    // generic metadata at every start.
+    let base = path.lastIndex(of: UInt8(ascii: "/")).map { path[($0 + 1)...] } ?? path[...]
     return Program(name: Array(base), tool: tool)
   }
 
