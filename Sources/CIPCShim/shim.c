@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -224,6 +225,18 @@ static int stderr_failed;
 void cipc_stderr_note_failure(void) { stderr_failed = 1; }
 
 int cipc_stderr_failed(void) { return stderr_failed || ferror(stderr); }
+
+static int locale_adopted;
+
+void cipc_adopt_locale(void) {
+  if (locale_adopted) return;
+  locale_adopted = 1;
+  setlocale(LC_ALL, "");
+}
+
+int cipc_locale_adopted(void) { return locale_adopted; }
+
+void cipc_set_opterr(int value) { opterr = value; }
 
 int cipc_errno(void) { return errno; }
 

@@ -22,8 +22,12 @@ struct TranslationTests {
     ("ipcs", "-i 1"), ("ipcrm", "-m 7"), ("ipcrm", "-M 5"),
   ]
   /// Modes whose first message line is glibc getopt's: that line follows the locale, the rest is util-linux's.
+  ///
+  /// The locale is set only when first needed (getopt runs silent until then and repeats the parse with messages
+  /// on): so also errors after valid options, and after `-a` has taken the next word as its argument.
   static let getoptText: [(tool: String, mode: String)] = [
     ("ipcs", "-x"), ("ipcs", "--foo"), ("ipcs", "-i"), ("ipcs", "--s"), ("ipcrm", "-x"), ("ipcrm", "-m"),
+    ("ipcs", "-m -t --foo"), ("ipcrm", "-a shm -x"), ("ipcrm", "-v -a sem --bogus"),
   ]
   /// Modes whose message ends in strerror's text: that part follows the locale.
   static let strerrorText: [(tool: String, mode: String)] = [("ipcs", "-i 99999999999 -m")]

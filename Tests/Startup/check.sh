@@ -8,6 +8,7 @@
 #     and as uid 65534;
 #   - the locale: de_DE.UTF-8 (made with localedef into a LOCPATH directory) as LC_NUMERIC gives --human a
 #     decimal comma, byte for byte as ipcs; so does LC_ALL=de_DE.UTF-8;
+#   - start-up work: `swipcs -m` reads neither /proc/self/maps nor the locale nor the time zone (strace);
 #   - crash reports: with SWIFT_BACKTRACE naming the toolchain's swift-backtrace, a SIGSEGV prints the Swift
 #     crash report; without it, the process dies of the signal and prints nothing (the runtime looks for
 #     swift-backtrace next to the binary only).
@@ -118,6 +119,25 @@ INNER
 unshare --ipc --mount --propagation private bash "$work/inner.sh" "$bin" "$work" "$locales" > "$work/inner.log" 2>&1
 cat "$work/inner.log"
 failures=$((failures + $(grep -c '^FAIL' "$work/inner.log")))
+
+# --- start-up: what a short run does not do (issue 18) ---
+# argv comes from the shim's definition of the runtime's hook, so the runtime's /proc/self/maps reader is not
+# linked in; the locale (LANG=C.UTF-8 has files to load) and the time zone are loaded only when a run needs them.
+if command -v strace > /dev/null; then
+  trace=$(env -u LC_ALL LANG=C.UTF-8 unshare --ipc strace -f -e trace=open,openat "$bin/swipcs" -m 2>&1 > /dev/null)
+  if grep -q '/proc/self/maps' <<< "$trace"; then
+    fail "swipcs -m reads /proc/self/maps (the runtime's argv reader is linked in)"
+  else
+    pass "swipcs -m: /proc/self/maps not read"
+  fi
+  if grep -qE '/usr/lib/locale|locale\.alias|/etc/localtime' <<< "$trace"; then
+    fail "swipcs -m loads the locale or the time zone: $(grep -E 'locale|localtime' <<< "$trace" | head -3)"
+  else
+    pass "swipcs -m: neither the locale nor the time zone loaded"
+  fi
+else
+  skip "start-up work: no strace"
+fi
 
 # --- crash reports ---
 # swipcs is made to block writing its listing to a full pipe; it then gets a SIGSEGV.

@@ -172,6 +172,16 @@ int cipc_errno(void);
 /// open(path, O_RDONLY | O_CLOEXEC): a descriptor, or -1 with errno.
 int cipc_open_read(const char *path);
 
+/// `setlocale(LC_ALL, "")`, the first time only: util-linux's first call, made here when libc is first about to
+/// write or return text that depends on the locale (getopt's messages, strerror, localeconv). Loading the
+/// locale is over a quarter of a short run's instructions and a dozen files mapped; most runs print nothing
+/// that depends on it.
+void cipc_adopt_locale(void);
+/// Whether cipc_adopt_locale() has run.
+int cipc_locale_adopted(void);
+/// Sets getopt's `opterr`: 0 keeps getopt from printing its messages.
+void cipc_set_opterr(int value);
+
 /// getopt_long(3) with GNU argument permutation and glibc's own diagnostics on stderr.
 int cipc_getopt_long(int argc, char *const *argv, const char *shortopts, const struct option *longopts);
 /// The current `optarg`, or NULL.

@@ -3,6 +3,11 @@ package import IPCModel
 
 /// glibc getopt_long over the process's argv: GNU permutation, unambiguous abbreviations, and glibc's own
 /// diagnostics (`invalid option -- 'x'`, `option '--s' is ambiguous; …`) on stderr, exactly as util-linux gets them.
+///
+/// Those diagnostics follow the locale, which is set only when first needed (`ProcessLocale`). Until it is set,
+/// getopt runs silent (`opterr` 0); when it reports an error, the locale is set and getopt runs again from the
+/// start over argv as it was, with the same steps (`consumeNextWord` included), so that it prints its message at
+/// the same point and in the same words as if the locale had been set before parsing.
 package struct OptionParser {
   package enum Event: Equatable {
     case option(Int32, argument: [UInt8]?)
@@ -14,6 +19,12 @@ package struct OptionParser {
   private let argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
   private let shortOptions: [CChar]
   private let table: [option]
+  /// argv as it was before getopt permuted it, as pointer bit patterns (`[Int]` storage is prespecialised in the
+  /// standard library; an array of pointers would instantiate its metadata at every start).
+  private let originalVector: [Int]
+  /// How many times getopt has been called, and after which calls `consumeNextWord` moved `optind`.
+  private var calls = 0
+  private var consumedAfter: [Int] = []
 
   /// - Parameters:
   ///   - arguments: the process's arguments; getopt permutes them in place, as it does in C.
@@ -31,16 +42,42 @@ package struct OptionParser {
           val: spec.code
         )
       } + [option(name: nil, has_arg: 0, flag: nil, val: 0)]
+    originalVector = (0..<Int(argc)).map { [argv] in Int(bitPattern: argv[$0]) }
     cipc_getopt_reset()
   }
 
-  /// The next option, or nil when the options end.
-  package mutating func next() -> Event? {
-    let code = shortOptions.withUnsafeBufferPointer { short in
+  private func getopt() -> Int32 {
+    shortOptions.withUnsafeBufferPointer { short in
       table.withUnsafeBufferPointer { long in
         cipc_getopt_long(argc, argv, short.baseAddress, long.baseAddress)
       }
     }
+  }
+
+  /// getopt reported an error without printing it: sets the locale, then repeats the parse so far with messages on.
+  private func replayWithMessages() -> Int32 {
+    ProcessLocale.adoptEnvironment()
+    for index in originalVector.indices { argv[index] = UnsafeMutablePointer(bitPattern: originalVector[index]) }
+    cipc_getopt_reset()
+    cipc_set_opterr(1)
+    var consumed = consumedAfter[...]
+    for call in 0..<(calls - 1) {
+      _ = getopt()
+      if consumed.first == call {
+        consumed = consumed.dropFirst()
+        cipc_set_optind(cipc_optind() + 1)
+      }
+    }
+    return getopt()
+  }
+
+  /// The next option, or nil when the options end.
+  package mutating func next() -> Event? {
+    let silent = !ProcessLocale.isAdopted
+    cipc_set_opterr(silent ? 0 : 1)
+    var code = getopt()
+    calls += 1
+    if code == Int32(UInt8(ascii: "?")) && silent { code = replayWithMessages() }
     if code == -1 { return nil }
     if code == Int32(UInt8(ascii: "?")) { return .error }
     let argument = cipc_optarg().map(cStringBytes)
@@ -58,6 +95,7 @@ package struct OptionParser {
   /// Takes `nextWord` as the current option's argument, so that getopt does not see it as an operand.
   package mutating func consumeNextWord() {
     cipc_set_optind(cipc_optind() + 1)
+    consumedAfter.append(calls - 1)
   }
 
   /// The operands left after the options (valid once `next()` returned nil).

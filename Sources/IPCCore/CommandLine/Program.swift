@@ -84,19 +84,3 @@ package struct Program: Sendable {
     cipc_stderr_failed() != 0 ? 1 : status
   }
 }
-
-/// The process-wide set-up util-linux does first: `setlocale(LC_ALL, "")`, so that libc's messages (getopt,
-/// strerror) and the decimal point of `--human` follow the environment as they do for util-linux.
-package enum ProcessLocale {
-  package static func adoptEnvironment() {
-    _ = setlocale(LC_ALL, "")
-  }
-
-  /// The locale's decimal point (`localeconv()->decimal_point`), `.` when it has none.
-  package static func decimalPoint() -> [UInt8] {
-    guard let conventions = localeconv(), let point = conventions.pointee.decimal_point, point.pointee != 0 else {
-      return [UInt8(ascii: ".")]
-    }
-    return cStringBytes(point)
-  }
-}

@@ -10,7 +10,8 @@ package enum Swipcs {
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
-    let decimalPoint = ProcessLocale.decimalPoint()
+    // Only --human prints a decimal point; the locale is not loaded for the others (see ProcessLocale).
+    let decimalPoint = options.unit == .human ? ProcessLocale.decimalPoint() : []
     let figures = FiguresText(
       unit: options.unit,
       decimalPoint: decimalPoint,
@@ -61,7 +62,7 @@ package enum Swipcs {
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
-    var text = DetailText(unit: options.unit, decimalPoint: ProcessLocale.decimalPoint())
+    var text = DetailText(unit: options.unit, decimalPoint: options.unit == .human ? ProcessLocale.decimalPoint() : [])
     let snapshot = catalog.snapshot(options.sections)
     report(snapshot.skipped, program: program)
     if var queue = find(id, in: snapshot.queues.rows) {

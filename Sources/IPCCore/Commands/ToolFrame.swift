@@ -27,7 +27,7 @@ package enum ToolFrame {
     help: (Program) -> Message,
     run: (Request, Program, inout OutputBuffer) -> Int32
   ) -> Int32 {
-    ProcessLocale.adoptEnvironment()
+    // The locale (util-linux's first call) is set when first needed: see ProcessLocale.
     let arguments = ProcessArguments.entry()
     let program = Program.current(arguments, tool: tool)
     // An empty argv is an error: taken for "no arguments" it would make swipcrm exit 0 having removed nothing.

@@ -34,6 +34,7 @@ package enum Errno {
 
   /// `strerror(code)`'s bytes, in the current locale as util-linux prints them (not necessarily UTF-8).
   package static func messageBytes(_ code: Int32) -> [UInt8] {
+    ProcessLocale.adoptEnvironment()
     guard let text = strerror(code) else { return Array("Unknown error \(code)".utf8) }
     return cStringBytes(text)
   }
