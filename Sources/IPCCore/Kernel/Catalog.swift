@@ -28,7 +28,7 @@ package struct Listing<Row: Sendable>: Sendable {
 /// The objects of the current IPC namespace, gathered once, that both tools work from: swipcs prints it and
 /// swipcrm `-a` removes from it.
 package struct Snapshot: Sendable {
-  /// The IPC namespace the objects were read in; nil where it could not be read.
+  /// The IPC namespace the objects were read in; nil where it could not be read, or was not asked for.
   package var namespace: NamespaceID?
   package var queues = Listing<MessageQueue>()
   package var segments = Listing<SharedMemorySegment>()
@@ -101,9 +101,15 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
   }
 
   /// The objects of `kinds`, each kind from the first source that answers.
-  package func snapshot(_ kinds: some Sequence<ObjectKind>) -> Snapshot {
+  ///
+  /// - Parameter recordingNamespace: whether to read which IPC namespace this is (`namespace`, and so the
+  ///   references of `ref(_:)`). Only on request: the listings print nothing that needs it, and the lookup of
+  ///   /proc/self/ns/ipc alone was 3 % of a `swipcs -m` run (issue 18).
+  package func snapshot(_ kinds: some Sequence<ObjectKind>, recordingNamespace: Bool = false) -> Snapshot {
     var snapshot = Snapshot()
-    snapshot.namespace = files.inode(namespacePath).map(NamespaceID.init(rawValue:))
+    if recordingNamespace {
+      snapshot.namespace = files.inode(namespacePath).map(NamespaceID.init(rawValue:))
+    }
     for kind in kinds {
       switch kind {
       case .messageQueue: snapshot.queues = listing(MessageQueue.self)
