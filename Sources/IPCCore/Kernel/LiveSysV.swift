@@ -29,13 +29,16 @@ package struct LiveSysV: SysVSource {
     }
   }
 
-  /// One stat call through the shim: `call` fills `row` for `target` as `lookup` says.
+  /// The names of one kind's stat call in messages, one for each way of asking, such as `shmctl(SHM_STAT_ANY)`,
+  /// `shmctl(SHM_STAT)` and `shmctl(IPC_STAT)`.
   ///
-  /// The operation's name
-  /// (`shmctl(SHM_STAT_ANY)`) is built only when the call fails.
+  /// Written out as literals: an empty slot is a failed call, and building the name with string interpolation at
+  /// each one brought String's formatting code into every listing (1.3 % of `swipcs -m`, 4 page faults).
+  private typealias StatNames = (anySlot: String, slot: String, identifier: String)
+
+  /// One stat call through the shim: `call` fills `row` for `target` as `lookup` says.
   private func stat<Row>(
-    _ function: StaticString,
-    _ prefix: StaticString,
+    _ names: StatNames,
     _ target: Int32,
     _ lookup: IPCLookup,
     into row: Row,
@@ -48,22 +51,24 @@ package struct LiveSysV: SysVSource {
       case .readableSlot: CIPC_BY_INDEX
       case .identifier: CIPC_BY_ID
       }
-    _ = try Errno.check(Self.operation(function, prefix, lookup)) { call(target, how, &row) }
+    let operation =
+      switch lookup {
+      case .slotIgnoringPermissions: names.anySlot
+      case .readableSlot: names.slot
+      case .identifier: names.identifier
+      }
+    _ = try Errno.check(operation) { call(target, how, &row) }
     return row
-  }
-
-  /// `shmctl(SHM_STAT_ANY)`, `msgctl(MSG_STAT)`, `semctl(IPC_STAT)`: a stat call's name in messages.
-  private static func operation(_ function: StaticString, _ prefix: StaticString, _ lookup: IPCLookup) -> String {
-    switch lookup {
-    case .slotIgnoringPermissions: "\(function)(\(prefix)_STAT_ANY)"
-    case .readableSlot: "\(function)(\(prefix)_STAT)"
-    case .identifier: "\(function)(IPC_STAT)"
-    }
   }
 
   /// The corresponding C call is `shmctl(target, SHM_STAT_ANY | SHM_STAT | IPC_STAT, …)`.
   package func statSegment(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> SharedMemorySegment {
-    let row = try stat("shmctl", "SHM", target, lookup, into: cipc_shm()) { cipc_shm_stat($0, $1, $2) }
+    let row = try stat(
+      ("shmctl(SHM_STAT_ANY)", "shmctl(SHM_STAT)", "shmctl(IPC_STAT)"),
+      target,
+      lookup,
+      into: cipc_shm()
+    ) { cipc_shm_stat($0, $1, $2) }
     return SharedMemorySegment(
       id: row.perm.id,
       key: IPCKey(rawValue: row.perm.key),
@@ -80,7 +85,12 @@ package struct LiveSysV: SysVSource {
 
   /// The corresponding C call is `msgctl(target, MSG_STAT_ANY | MSG_STAT | IPC_STAT, …)`.
   package func statQueue(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> MessageQueue {
-    let row = try stat("msgctl", "MSG", target, lookup, into: cipc_msg()) { cipc_msg_stat($0, $1, $2) }
+    let row = try stat(
+      ("msgctl(MSG_STAT_ANY)", "msgctl(MSG_STAT)", "msgctl(IPC_STAT)"),
+      target,
+      lookup,
+      into: cipc_msg()
+    ) { cipc_msg_stat($0, $1, $2) }
     return MessageQueue(
       id: row.perm.id,
       key: IPCKey(rawValue: row.perm.key),
@@ -98,7 +108,12 @@ package struct LiveSysV: SysVSource {
 
   /// The corresponding C call is `semctl(target, 0, SEM_STAT_ANY | SEM_STAT | IPC_STAT, …)`.
   package func statSemaphoreSet(_ target: Int32, _ lookup: IPCLookup) throws(IPCError) -> SemaphoreSet {
-    let row = try stat("semctl", "SEM", target, lookup, into: cipc_sem()) { cipc_sem_stat($0, $1, $2) }
+    let row = try stat(
+      ("semctl(SEM_STAT_ANY)", "semctl(SEM_STAT)", "semctl(IPC_STAT)"),
+      target,
+      lookup,
+      into: cipc_sem()
+    ) { cipc_sem_stat($0, $1, $2) }
     return SemaphoreSet(
       id: row.perm.id,
       key: IPCKey(rawValue: row.perm.key),
