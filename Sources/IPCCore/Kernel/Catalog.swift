@@ -102,9 +102,12 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
 
   /// The objects of `kinds`, each kind from the first source that answers.
   ///
-  /// - Parameter recordingNamespace: whether to read which IPC namespace this is (`namespace`, and so the
-  ///   references of `ref(_:)`). Only on request: the listings print nothing that needs it, and the lookup of
-  ///   /proc/self/ns/ipc alone was 3 % of a `swipcs -m` run (issue 18).
+  /// - Parameters:
+  ///   - kinds: the kinds to read, in the order they are read.
+  ///   - recordingNamespace: whether to read which IPC namespace this is (`namespace`, and so the references of
+  ///     `ref(_:)`). Only on request: the listings print nothing that needs it, and the lookup of
+  ///     /proc/self/ns/ipc alone was 3 % of a `swipcs -m` run (issue 18).
+  /// - Returns: the objects of each kind, and the `/proc` lines left out.
   package func snapshot(_ kinds: some Sequence<ObjectKind>, recordingNamespace: Bool = false) -> Snapshot {
     var snapshot = Snapshot()
     if recordingNamespace {
