@@ -1,3 +1,4 @@
+import Glibc
 package import IPCModel
 
 /// The `swipcs` tool: ipcs's behaviour on IPCCore.
@@ -9,6 +10,9 @@ package enum Swipcs {
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
+    if let columns = options.columns {
+      return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
+    }
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     let decimalPoint = ProcessLocale.decimalPoint()
     let figures = FiguresText(
@@ -42,6 +46,63 @@ package enum Swipcs {
       }
       out.append("\n")
     }
+    return 0
+  }
+
+  /// The column views (`-o`, `--json`, `--raw`, `--export`, `--global`): one table per kind, each kind read,
+  /// written and let go in turn; rows are made as they are written.
+  static func showColumns(
+    _ columns: ColumnOptions,
+    options: SwipcsOptions,
+    catalog: LiveCatalog,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let time = Timestamp(rawValue: Int64(now.tv_sec))
+    let cells = CellText(
+      bytes: options.unit == .bytes,
+      timeFormat: columns.timeFormat ?? (columns.form == .json ? .iso : .short),
+      numericPermissions: columns.numericPermissions,
+      decimalPoint: ProcessLocale.decimalPoint(),
+      now: time
+    )
+    var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
+    var context = RowContext(now: time, files: catalog.files)
+    writer.begin(to: &out)
+    if columns.global {
+      let snapshot = catalog.snapshot(options.sections)
+      report(snapshot.skipped, program: program)
+      let resources = GlobalResource.resources(options.sections, figures: catalog.figures, snapshot: snapshot)
+      let table = Table(name: "ipclimits", columns: columns.globalColumns, count: resources.count)
+      writer.write(table, to: &out) { index, cells in
+        for column in table.columns { cells.append(column.globalValue(resources[index])) }
+      }
+    } else {
+      for kind in options.sections {
+        let snapshot = catalog.snapshot([kind])
+        report(snapshot.skipped, program: program)
+        var indices = 0..<snapshot.count(kind)
+        if let id = options.id {
+          let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
+          indices = found.map { $0..<($0 + 1) } ?? 0..<0
+          if found == nil { program.warn("id \(id) not found") }
+        }
+        let table = Table(
+          name: ColumnRegistry.tableName(kind),
+          columns: columns.columns(for: kind),
+          count: indices.count
+        )
+        // Every row is of one kind: which columns apply, and their getters, are looked up once per table.
+        let getters = table.columns.map { $0.scope.applies(to: kind) ? $0.value : nil }
+        writer.write(table, to: &out) { index, cells in
+          let object = snapshot.object(kind, at: indices.lowerBound + index)
+          for getter in getters { cells.append(getter?(object, &context) ?? .notApplicable) }
+        }
+      }
+    }
+    writer.end(to: &out)
     return 0
   }
 

@@ -16,6 +16,8 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var unit: SizeUnit = .standard
   /// `-i ID`: the last one wins.
   package var id: Int32?
+  /// The column views' options, when any was given; nil for ipcs's own text.
+  package var columns: ColumnOptions?
 
   package init() {}
 
@@ -48,10 +50,11 @@ package enum SwipcsCommandLine {
   static let bytes = OptionSpec("bytes", short: "b", help: "show sizes in bytes")
 
   /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
-  package static let options: [OptionSpec] = [
-    id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-    CommonOptions.version, CommonOptions.help,
-  ]
+  package static let options: [OptionSpec] =
+    [
+      id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
+      CommonOptions.version, CommonOptions.help,
+    ] + ColumnOptions.options
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -61,6 +64,9 @@ package enum SwipcsCommandLine {
   package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcsRequest {
     var parser = OptionParser(arguments, options: options)
     var options = SwipcsOptions()
+    var columns = ColumnOptions()
+    var columnView = false
+    var (sawTimes, sawCreators) = (false, false)
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
@@ -83,8 +89,12 @@ package enum SwipcsCommandLine {
       case queues: options.kinds.insert(.messageQueue)
       case shmems: options.kinds.insert(.sharedMemorySegment)
       case semaphores: options.kinds.insert(.semaphoreSet)
-      case time: options.view = .list(.times)
-      case creator: options.view = .list(.creators)
+      case time:
+        options.view = .list(.times)
+        sawTimes = true
+      case creator:
+        options.view = .list(.creators)
+        sawCreators = true
       case pid: options.view = .list(.pids)
       case limits: options.view = .limits
       case summary: options.view = .summary
@@ -93,9 +103,29 @@ package enum SwipcsCommandLine {
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
-        program.tryHelp()
+        switch columns.accept(code, argument, program: program) {
+        case true?: columnView = true
+        case false?: return .failed
+        case nil:
+          program.tryHelp()
+          return .failed
+        }
+      }
+    }
+    if columnView {
+      switch options.view {
+      case .limits, .summary:
+        program.warn("--limits and --summary have no column view; use --global for the limits and their use")
+        return .failed
+      case .list: break
+      }
+      if columns.global && options.id != nil {
+        program.warn("mutually exclusive arguments: --global --id")
         return .failed
       }
+      columns.times = sawTimes
+      columns.creators = sawCreators
+      options.columns = columns
     }
     if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
@@ -116,6 +146,22 @@ package enum SwipcsCommandLine {
       .init("Options:", column: 16, [id, CommonOptions.help, CommonOptions.version]),
       .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
-    ]
+      .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
+    ],
+    notes: columnHelp
   )
+
+  /// The column lists of `--help`, as lsipc prints them (` %14s  %s`).
+  private static var columnHelp: [String] {
+    var lines: [String] = []
+    for (title, columns) in ColumnRegistry.groups {
+      if !lines.isEmpty { lines.append("") }
+      lines.append(title + ":")
+      for column in columns {
+        let padding = String(repeating: " ", count: max(0, 14 - column.name.count))
+        lines.append(" " + padding + column.name + "  " + column.help)
+      }
+    }
+    return lines
+  }
 }

@@ -36,6 +36,24 @@ package struct Snapshot: Sendable {
 
   package init() {}
 
+  /// How many objects of `kind` it holds.
+  package func count(_ kind: ObjectKind) -> Int {
+    switch kind {
+    case .messageQueue: queues.rows.count
+    case .sharedMemorySegment: segments.rows.count
+    case .semaphoreSet: semaphoreSets.rows.count
+    }
+  }
+
+  /// The object of `kind` at `index` (in slot order).
+  package func object(_ kind: ObjectKind, at index: Int) -> IPCObject {
+    switch kind {
+    case .messageQueue: queues.rows[index].object
+    case .sharedMemorySegment: segments.rows[index].object
+    case .semaphoreSet: semaphoreSets.rows[index].object
+    }
+  }
+
   /// The objects of `kind`, in slot order.
   package func objects(_ kind: ObjectKind) -> [IPCObject] {
     switch kind {

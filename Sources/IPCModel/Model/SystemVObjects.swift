@@ -178,16 +178,49 @@ package enum IPCObject: Hashable, Sendable {
   case sharedMemorySegment(SharedMemorySegment)
   case semaphoreSet(SemaphoreSet)
 
-  package var kind: ObjectKind { system.identity.kind }
-  package var name: ObjectRef.Name { .systemV(system.identity) }
-  package var ownership: Ownership { system.ownership }
+  // Each accessor switches on the case: going through `system` would box the struct in an existential, a heap
+  // allocation per access, which the column views make for every cell.
 
-  /// The System V object inside.
-  package var system: any SystemVObject {
+  package var kind: ObjectKind {
     switch self {
-    case .messageQueue(let queue): queue
-    case .sharedMemorySegment(let segment): segment
-    case .semaphoreSet(let set): set
+    case .messageQueue: .messageQueue
+    case .sharedMemorySegment: .sharedMemorySegment
+    case .semaphoreSet: .semaphoreSet
     }
   }
+
+  package var id: Int32 {
+    switch self {
+    case .messageQueue(let queue): queue.id
+    case .sharedMemorySegment(let segment): segment.id
+    case .semaphoreSet(let set): set.id
+    }
+  }
+
+  package var key: IPCKey {
+    switch self {
+    case .messageQueue(let queue): queue.key
+    case .sharedMemorySegment(let segment): segment.key
+    case .semaphoreSet(let set): set.key
+    }
+  }
+
+  package var ownership: Ownership {
+    switch self {
+    case .messageQueue(let queue): queue.ownership
+    case .sharedMemorySegment(let segment): segment.ownership
+    case .semaphoreSet(let set): set.ownership
+    }
+  }
+
+  package var changeTime: Timestamp? {
+    switch self {
+    case .messageQueue(let queue): queue.changeTime
+    case .sharedMemorySegment(let segment): segment.changeTime
+    case .semaphoreSet(let set): set.changeTime
+    }
+  }
+
+  package var identity: SysVIdentity { SysVIdentity(kind: kind, id: id, key: key) }
+  package var name: ObjectRef.Name { .systemV(identity) }
 }
