@@ -16,6 +16,10 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var unit: SizeUnit = .standard
   /// `-i ID`: the last one wins.
   package var id: Int32?
+  /// `--prometheus[=objects]`, or `--textfile` alone: the metrics instead of a view.
+  package var metrics: MetricsSet?
+  /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
+  package var textfile: [UInt8]?
 
   package init() {}
 
@@ -46,11 +50,23 @@ package enum SwipcsCommandLine {
   static let summary = OptionSpec("summary", short: "u", help: "show status summary")
   static let human = OptionSpec("human", code: 256, help: "show sizes in human-readable format")
   static let bytes = OptionSpec("bytes", short: "b", help: "show sizes in bytes")
+  static let prometheus = OptionSpec(
+    "prometheus",
+    code: 257,
+    argument: .optional("[=objects]"),
+    help: "print metrics in Prometheus's text format"
+  )
+  static let textfile = OptionSpec(
+    "textfile",
+    code: 258,
+    argument: .required("<file>"),
+    help: "write the metrics to <file>, replacing it atomically"
+  )
 
   /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] = [
     id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-    CommonOptions.version, CommonOptions.help,
+    CommonOptions.version, CommonOptions.help, prometheus, textfile,
   ]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
@@ -61,6 +77,9 @@ package enum SwipcsCommandLine {
   package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcsRequest {
     var parser = OptionParser(arguments, options: options)
     var options = SwipcsOptions()
+    // The last of -t -p -c -l -u, and the metrics option given, for the check that they are not mixed.
+    var viewOption: OptionSpec?
+    var metricsOption: OptionSpec?
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
@@ -83,17 +102,37 @@ package enum SwipcsCommandLine {
       case queues: options.kinds.insert(.messageQueue)
       case shmems: options.kinds.insert(.sharedMemorySegment)
       case semaphores: options.kinds.insert(.semaphoreSet)
-      case time: options.view = .list(.times)
-      case creator: options.view = .list(.creators)
-      case pid: options.view = .list(.pids)
-      case limits: options.view = .limits
-      case summary: options.view = .summary
+      case time: (options.view, viewOption) = (.list(.times), time)
+      case creator: (options.view, viewOption) = (.list(.creators), creator)
+      case pid: (options.view, viewOption) = (.list(.pids), pid)
+      case limits: (options.view, viewOption) = (.limits, limits)
+      case summary: (options.view, viewOption) = (.summary, summary)
+      case prometheus:
+        switch argument {
+        case nil: options.metrics = .summary
+        case Array("objects".utf8)?: options.metrics = .objects
+        case let word?:
+          program.warn("unknown --prometheus argument: '\(word)' (only 'objects')")
+          return .failed
+        }
+        metricsOption = prometheus
+      case textfile:
+        options.textfile = argument ?? []
+        options.metrics = options.metrics ?? .summary
+        metricsOption = metricsOption ?? textfile
       case human: options.unit = .human
       case bytes: options.unit = .bytes
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
         program.tryHelp()
+        return .failed
+      }
+    }
+    if let metricsOption {
+      // Metrics are a view of their own: one that mixes in another, or one object, is surely a mistake.
+      if let other = options.id != nil ? id : viewOption {
+        program.warn("--\(metricsOption.long) cannot be combined with --\(other.long)")
         return .failed
       }
     }
@@ -116,6 +155,7 @@ package enum SwipcsCommandLine {
       .init("Options:", column: 16, [id, CommonOptions.help, CommonOptions.version]),
       .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
+      .init("Metrics options:", column: 29, [prometheus, textfile]),
     ]
   )
 }
