@@ -1,9 +1,10 @@
 import Glibc
 package import IPCModel
 
-/// The file-system calls that replace a file atomically, behind a seam: `LiveFileSink` makes them, unit tests
-/// pass fakes that fail at a chosen step. Paths are bytes, as they came on the command line. Every failure is the
-/// operation, its path and errno.
+/// The file-system calls that replace a file atomically, behind a seam.
+///
+/// `LiveFileSink` makes them; unit tests pass fakes that fail at a chosen step. Paths are bytes, as they came on
+/// the command line. Every failure is the operation, its path and errno.
 package protocol FileSink {
   /// `open(path, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC)` then `fchmod(mode)` (the mode exactly, whatever the umask):
   /// a new file's descriptor. EEXIST when the path exists.
