@@ -10,7 +10,7 @@ function __swipcs_kinds --description 'the IPC kinds named by option words (-m, 
         switch $word
             case --
                 return
-            case --id
+            case --id --textfile
                 set argument 1
             case --shmems
                 echo shm
@@ -79,3 +79,5 @@ complete -c swipcs -s l -l limits -d 'show resource limits'
 complete -c swipcs -s u -l summary -d 'show status summary'
 complete -c swipcs -l human -d 'show sizes in human-readable format'
 complete -c swipcs -s b -l bytes -d 'show sizes in bytes'
+complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Prometheus text format'
+complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'

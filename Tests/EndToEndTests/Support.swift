@@ -296,14 +296,24 @@ enum DifferentialRun {
 /// What swipcs and swipcrm print differently from util-linux on purpose (README, "How it relates to util-linux"),
 /// applied to util-linux's output before the comparison so that everything else is still compared byte for byte.
 enum DocumentedDifferences {
-  /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
+  /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s; swipcs's has
+  /// the metrics options (issue 17) as a last section.
   static func apply(to result: ProcessResult, tool: String) -> ProcessResult {
     var changed = result
     let footer = Array("For more details see \(tool)(1).\n".utf8)
-    let ours = Array("For more details see sw\(tool)(1).\n".utf8)
+    var ours = Array("For more details see sw\(tool)(1).\n".utf8)
+    if tool == "ipcs" { ours = Array(metricsHelp.utf8) + ours }
     if changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) {
       changed.stdout = Array(changed.stdout.dropLast(footer.count)) + ours
     }
     return changed
   }
+
+  static let metricsHelp = """
+    Metrics options:
+         --prometheus[=objects]  print metrics in the Prometheus text format
+         --textfile <file>       write the metrics to <file>, replacing it atomically
+
+
+    """
 }

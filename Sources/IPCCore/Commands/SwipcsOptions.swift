@@ -54,7 +54,7 @@ package enum SwipcsCommandLine {
     "prometheus",
     code: 257,
     argument: .optional("[=objects]"),
-    help: "print metrics in Prometheus's text format"
+    help: "print metrics in the Prometheus text format"
   )
   static let textfile = OptionSpec(
     "textfile",
