@@ -23,10 +23,26 @@ _swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CT
 
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""
+  # The argument of --textfile (a file name) and of --prometheus= (one word), attached with = or not.
+  local before=${COMP_WORDS[COMP_CWORD - 1]-} attached=0
+  if [[ ${COMP_WORDS[COMP_CWORD]} == = ]]; then
+    attached=1
+  elif [[ $before == = ]]; then
+    attached=1
+    before=${COMP_WORDS[COMP_CWORD - 2]-}
+  fi
+  if [[ $before == --textfile ]]; then
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    return
+  fi
+  if [[ $before == --prometheus ]] && ((attached)); then
+    mapfile -t COMPREPLY < <(compgen -W objects -- "$cur")
+    return
+  fi
   # Every word but the one being completed, before or after it, names kinds (-m, -qi, --shmems, -a); whether the
   # word being completed is the argument of -i/--id follows from the words before it.
   # argument: what the word being completed is the argument of (id, output, time-format), if anything.
@@ -50,6 +66,11 @@ _swipcs() {
         fi
       fi
       pending=${word#--}
+      ;;
+    --textfile)
+      # Its file name is not an option word.
+      [[ ${COMP_WORDS[i + 1]-} == = ]] && ((i++))
+      ((i++))
       ;;
     --shmems) kinds+=(shm) ;;
     --queues) kinds+=(msg) ;;

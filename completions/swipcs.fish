@@ -10,7 +10,7 @@ function __swipcs_kinds --description 'the IPC kinds named by option words (-m, 
         switch $word
             case --
                 return
-            case --id
+            case --id --textfile
                 set argument 1
             case --shmems
                 echo shm
@@ -98,3 +98,5 @@ complete -c swipcs -l notruncate -d "don't truncate output"
 complete -c swipcs -l time-format -x -a 'short full iso' -d 'display dates in short, full or iso format'
 complete -c swipcs -s P -l numeric-perms -d 'print numeric permissions (PERMS column)'
 complete -c swipcs -s g -l global -d 'info about system-wide usage'
+complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Prometheus text format'
+complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'

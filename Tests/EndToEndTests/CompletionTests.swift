@@ -87,6 +87,8 @@ struct CompletionTests {
     Case(line: "swipcrm --dr", expected: .words(["--dry-run"])),
     Case(line: "swipcs --h", expected: .words(["--help", "--human"])),
     Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
+    Case(line: "swipcs --prometheus=", expected: .words(["objects"]), fishPrefix: "--prometheus="),
+    Case(line: "swipcs --prometheus=o", expected: .words(["objects"]), fishPrefix: "--prometheus="),
   ]
 
   /// What /proc/sysvipc lists: for each kind, its (id, key as 0x%08x) rows in file order.

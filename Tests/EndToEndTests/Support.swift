@@ -298,8 +298,8 @@ enum DifferentialRun {
 enum DocumentedDifferences {
   /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
   ///
-  /// swipcs's also lists its column options and columns after ipcs's text. So util-linux's help, its last line left out,
-  /// must begin ours, and ours must end with our manual page.
+  /// swipcs's also lists its column options, its metrics options and its columns after ipcs's text. So
+  /// util-linux's help, its last line left out, must begin ours, and ours must end with our manual page.
   static func apply(to result: ProcessResult, candidate: ProcessResult, tool: String) -> ProcessResult {
     var changed = result
     let footer = Array("For more details see \(tool)(1).\n".utf8)

@@ -13,6 +13,9 @@ package enum Swipcs {
     if let columns = options.columns {
       return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
     }
+    if let set = options.metrics {
+      return runMetrics(set, options: options, catalog: catalog, program: program, to: &out)
+    }
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     let decimalPoint = ProcessLocale.decimalPoint()
     let figures = FiguresText(
@@ -153,7 +156,7 @@ package enum Swipcs {
   }
 
   /// Lines of /proc/sysvipc that did not parse are left out, as util-linux leaves them out, but not silently.
-  private static func report(_ skipped: [ProcParseError], program: Program) {
+  static func report(_ skipped: [ProcParseError], program: Program) {
     for problem in skipped { program.warn("\(problem); line left out") }
   }
 }

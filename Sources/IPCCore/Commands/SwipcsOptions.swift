@@ -18,6 +18,10 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var id: Int32?
   /// The column views' options, when any was given; nil for ipcs's own text.
   package var columns: ColumnOptions?
+  /// `--prometheus[=objects]`, or `--textfile` alone: the metrics instead of a view.
+  package var metrics: MetricsSet?
+  /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
+  package var textfile: [UInt8]?
 
   package init() {}
 
@@ -48,12 +52,24 @@ package enum SwipcsCommandLine {
   static let summary = OptionSpec("summary", short: "u", help: "show status summary")
   static let human = OptionSpec("human", code: 256, help: "show sizes in human-readable format")
   static let bytes = OptionSpec("bytes", short: "b", help: "show sizes in bytes")
+  static let prometheus = OptionSpec(
+    "prometheus",
+    code: 257,
+    argument: .optional("[=objects]"),
+    help: "print metrics in the Prometheus text format"
+  )
+  static let textfile = OptionSpec(
+    "textfile",
+    code: 258,
+    argument: .required("<file>"),
+    help: "write the metrics to <file>, replacing it atomically"
+  )
 
   /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] =
     [
       id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-      CommonOptions.version, CommonOptions.help,
+      CommonOptions.version, CommonOptions.help, prometheus, textfile,
     ] + ColumnOptions.options
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
@@ -67,6 +83,9 @@ package enum SwipcsCommandLine {
     var columns = ColumnOptions()
     var columnView = false
     var (sawTimes, sawCreators) = (false, false)
+    // The last of -t -p -c -l -u, and the metrics option given, for the check that they are not mixed.
+    var viewOption: OptionSpec?
+    var metricsOption: OptionSpec?
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
@@ -90,14 +109,27 @@ package enum SwipcsCommandLine {
       case shmems: options.kinds.insert(.sharedMemorySegment)
       case semaphores: options.kinds.insert(.semaphoreSet)
       case time:
-        options.view = .list(.times)
+        (options.view, viewOption) = (.list(.times), time)
         sawTimes = true
       case creator:
-        options.view = .list(.creators)
+        (options.view, viewOption) = (.list(.creators), creator)
         sawCreators = true
-      case pid: options.view = .list(.pids)
-      case limits: options.view = .limits
-      case summary: options.view = .summary
+      case pid: (options.view, viewOption) = (.list(.pids), pid)
+      case limits: (options.view, viewOption) = (.limits, limits)
+      case summary: (options.view, viewOption) = (.summary, summary)
+      case prometheus:
+        switch argument {
+        case nil: options.metrics = .summary
+        case Array("objects".utf8)?: options.metrics = .objects
+        case let word?:
+          program.warn("unknown --prometheus argument: '\(word)' (only 'objects')")
+          return .failed
+        }
+        metricsOption = prometheus
+      case textfile:
+        options.textfile = argument ?? []
+        options.metrics = options.metrics ?? .summary
+        metricsOption = metricsOption ?? textfile
       case human: options.unit = .human
       case bytes: options.unit = .bytes
       case CommonOptions.help: return .help
@@ -127,6 +159,17 @@ package enum SwipcsCommandLine {
       columns.creators = sawCreators
       options.columns = columns
     }
+    if let metricsOption {
+      // Metrics are a view of their own: one that mixes in another, or one object, is surely a mistake.
+      if columnView {
+        program.warn("--\(metricsOption.long) cannot be combined with the column options (-o, --json, --raw, ...)")
+        return .failed
+      }
+      if let other = options.id != nil ? id : viewOption {
+        program.warn("--\(metricsOption.long) cannot be combined with --\(other.long)")
+        return .failed
+      }
+    }
     if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
       return .failed
@@ -147,6 +190,7 @@ package enum SwipcsCommandLine {
       .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
       .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
+      .init("Metrics options:", column: 29, [prometheus, textfile]),
     ],
     notes: columnHelp
   )

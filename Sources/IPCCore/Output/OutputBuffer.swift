@@ -131,6 +131,13 @@ package struct OutputBuffer: ~Copyable {
     return "write error: \(errno: code)"
   }
 
+  /// Flushes, then returns the errno of the first write that failed, or nil: for a file whose errors are worded by
+  /// the caller (`--textfile`) rather than as `close_stdout` words them.
+  package mutating func flushReturningError() -> Int32? {
+    flush()
+    return writeError
+  }
+
   // MARK: Appending
 
   @inline(__always)
