@@ -16,11 +16,17 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var unit: SizeUnit = .standard
   /// `-i ID`: the last one wins.
   package var id: Int32?
+  /// The POSIX kinds named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`): when any is, swipcs lists
+  /// those instead of the System V kinds.
+  package var posixKinds: Set<ObjectKind> = []
 
   package init() {}
 
   /// The kinds to show, in ipcs's order.
   package var sections: [ObjectKind] { ObjectKind.ipcsSections.filter(kinds.contains) }
+
+  /// The POSIX kinds to show: queues, shared memory, semaphores.
+  package var posixSections: [ObjectKind] { ObjectKind.posixSections.filter(posixKinds.contains) }
 }
 
 /// The outcome of reading swipcs's command line.
@@ -46,12 +52,19 @@ package enum SwipcsCommandLine {
   static let summary = OptionSpec("summary", short: "u", help: "show status summary")
   static let human = OptionSpec("human", code: 256, help: "show sizes in human-readable format")
   static let bytes = OptionSpec("bytes", short: "b", help: "show sizes in bytes")
+  // Long options only: lsipc's -M, -Q and -S are ipcrm's key options, so the letters stay free here.
+  static let posixShmems = OptionSpec("posix-shmems", code: 257, help: "POSIX shared memory objects")
+  static let posixMqueues = OptionSpec("posix-mqueues", code: 258, help: "POSIX message queues")
+  static let posixSemaphores = OptionSpec("posix-semaphores", code: 259, help: "POSIX named semaphores")
 
-  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
+  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order), then ours.
   package static let options: [OptionSpec] = [
     id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-    CommonOptions.version, CommonOptions.help,
+    CommonOptions.version, CommonOptions.help, posixShmems, posixMqueues, posixSemaphores,
   ]
+
+  /// The options a POSIX listing cannot be combined with: ipcs's kinds, views and `-i`.
+  static let systemVOnly: [OptionSpec] = [id, queues, shmems, semaphores, all, time, pid, creator, limits, summary]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -61,11 +74,14 @@ package enum SwipcsCommandLine {
   package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcsRequest {
     var parser = OptionParser(arguments, options: options)
     var options = SwipcsOptions()
+    var firstPosix: OptionSpec?
+    var firstSystemV: OptionSpec?
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
         return .failed
       }
+      if firstSystemV == nil, let spec = systemVOnly.first(where: { $0.code == code }) { firstSystemV = spec }
       switch code {
       case id:
         let text = argument ?? []
@@ -90,6 +106,13 @@ package enum SwipcsCommandLine {
       case summary: options.view = .summary
       case human: options.unit = .human
       case bytes: options.unit = .bytes
+      case posixShmems, posixMqueues, posixSemaphores:
+        if firstPosix == nil { firstPosix = [posixShmems, posixMqueues, posixSemaphores].first { $0.code == code } }
+        switch code {
+        case posixShmems: options.posixKinds.insert(.posixSharedMemory)
+        case posixMqueues: options.posixKinds.insert(.posixMessageQueue)
+        default: options.posixKinds.insert(.posixSemaphore)
+        }
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
@@ -97,6 +120,12 @@ package enum SwipcsCommandLine {
         return .failed
       }
     }
+    if let posix = firstPosix, let systemV = firstSystemV {
+      // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i.
+      program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
+      return .failed
+    }
+    if !options.posixKinds.isEmpty { return .run(options) }
     if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
       return .failed
@@ -116,6 +145,11 @@ package enum SwipcsCommandLine {
       .init("Options:", column: 16, [id, CommonOptions.help, CommonOptions.version]),
       .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
+      .init("POSIX resource options:", column: 24, [posixShmems, posixMqueues, posixSemaphores]),
+    ],
+    notes: [
+      "The POSIX listings show lsipc's default columns; of the options above only",
+      "-b and --human apply to them.",
     ]
   )
 }

@@ -14,16 +14,19 @@ package struct SysVIdentity: Hashable, Sendable {
   }
 }
 
-/// A reference to one object: its name within its family, and the IPC namespace it lives in (an id means nothing
-/// outside its namespace).
+/// A reference to one object: its name within its family, and the namespace that name means something in (an id
+/// or a name means nothing outside its namespace).
 package struct ObjectRef: Hashable, Sendable {
   /// How the object is named within its family.
   package enum Name: Hashable, Sendable {
     case systemV(SysVIdentity)
+    /// A POSIX kind and the object's name (without the leading `/`, and for a semaphore without `sem.`).
+    case posix(ObjectKind, PosixName)
   }
 
   package var name: Name
-  /// nil where the namespace could not be read (no /proc).
+  /// The IPC namespace for System V objects and POSIX message queues; the mount namespace (whose `/dev/shm` holds
+  /// them) for POSIX shared memory and semaphores. nil where the namespace could not be read (no /proc).
   package var namespace: NamespaceID?
 
   package init(_ name: Name, namespace: NamespaceID?) {
@@ -34,6 +37,7 @@ package struct ObjectRef: Hashable, Sendable {
   package var kind: ObjectKind {
     switch name {
     case .systemV(let identity): identity.kind
+    case .posix(let kind, _): kind
     }
   }
 }
@@ -177,17 +181,45 @@ package enum IPCObject: Hashable, Sendable {
   case messageQueue(MessageQueue)
   case sharedMemorySegment(SharedMemorySegment)
   case semaphoreSet(SemaphoreSet)
+  case posixSharedMemory(PosixSharedMemory)
+  case posixMessageQueue(PosixMessageQueue)
+  case posixSemaphore(PosixSemaphore)
 
-  package var kind: ObjectKind { system.identity.kind }
-  package var name: ObjectRef.Name { .systemV(system.identity) }
-  package var ownership: Ownership { system.ownership }
+  package var kind: ObjectKind {
+    switch self {
+    case .messageQueue: .messageQueue
+    case .sharedMemorySegment: .sharedMemorySegment
+    case .semaphoreSet: .semaphoreSet
+    case .posixSharedMemory: .posixSharedMemory
+    case .posixMessageQueue: .posixMessageQueue
+    case .posixSemaphore: .posixSemaphore
+    }
+  }
 
-  /// The System V object inside.
-  package var system: any SystemVObject {
+  package var name: ObjectRef.Name {
+    if let system { return .systemV(system.identity) }
+    return .posix(kind, posix.unsafelyUnwrapped.name)
+  }
+
+  package var ownership: Ownership { system?.ownership ?? posix.unsafelyUnwrapped.ownership }
+
+  /// The System V object inside, or nil for a POSIX object.
+  package var system: (any SystemVObject)? {
     switch self {
     case .messageQueue(let queue): queue
     case .sharedMemorySegment(let segment): segment
     case .semaphoreSet(let set): set
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: nil
+    }
+  }
+
+  /// The POSIX object inside, or nil for a System V object.
+  package var posix: (any PosixObject)? {
+    switch self {
+    case .messageQueue, .sharedMemorySegment, .semaphoreSet: nil
+    case .posixSharedMemory(let object): object
+    case .posixMessageQueue(let queue): queue
+    case .posixSemaphore(let semaphore): semaphore
     }
   }
 }
