@@ -20,7 +20,7 @@ _swipcs_ids() {
 
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes --posix-shmems --posix-mqueues --posix-semaphores"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""

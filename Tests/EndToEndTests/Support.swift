@@ -296,14 +296,29 @@ enum DifferentialRun {
 /// What swipcs and swipcrm print differently from util-linux on purpose (README, "How it relates to util-linux"),
 /// applied to util-linux's output before the comparison so that everything else is still compared byte for byte.
 enum DocumentedDifferences {
-  /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
+  /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s; swipcs's
+  /// `--help` also lists the POSIX options (issue 16), after ipcs's sections.
   static func apply(to result: ProcessResult, tool: String) -> ProcessResult {
     var changed = result
     let footer = Array("For more details see \(tool)(1).\n".utf8)
     let ours = Array("For more details see sw\(tool)(1).\n".utf8)
     if changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) {
-      changed.stdout = Array(changed.stdout.dropLast(footer.count)) + ours
+      let added = tool == "ipcs" ? Array(swipcsPosixHelp.utf8) : []
+      changed.stdout = Array(changed.stdout.dropLast(footer.count + 1)) + added + Array("\n".utf8) + ours
     }
     return changed
   }
+
+  /// What swipcs's `--help` adds before its last line.
+  static let swipcsPosixHelp = """
+
+    POSIX resource options:
+         --posix-shmems     POSIX shared memory objects
+         --posix-mqueues    POSIX message queues
+         --posix-semaphores POSIX named semaphores
+
+    The POSIX listings show lsipc's default columns; of the options above only
+    -b and --human apply to them.
+
+    """
 }
