@@ -32,7 +32,9 @@ struct PosixTests {
     )
     #expect(PosixName.parse(bytes("sem."), kind: .posixSharedMemory) == .success(PosixName(bytes: bytes("sem."))))
     // Any byte but NUL and '/' is a name byte, UTF-8 or not.
-    #expect(PosixName.parse([0xff, 0x0a, 0x41], kind: .posixSharedMemory) == .success(PosixName(bytes: [0xff, 0x0a, 0x41])))
+    #expect(
+      PosixName.parse([0xff, 0x0a, 0x41], kind: .posixSharedMemory) == .success(PosixName(bytes: [0xff, 0x0a, 0x41]))
+    )
   }
 
   @Test("NAME_MAX: 255 bytes, 251 for a semaphore (its file is sem.NAME)")
@@ -43,14 +45,20 @@ struct PosixTests {
     #expect((try? PosixName.parse(long(251), kind: .posixSemaphore).get()) != nil)
     #expect(PosixName.parse(long(252), kind: .posixSemaphore) == .failure(.tooLong(limit: 251)))
     #expect((try? PosixName.parse([UInt8(ascii: "/")] + long(255), kind: .posixMessageQueue).get()) != nil)
-    #expect(PosixName.parse([UInt8(ascii: "/")] + long(256), kind: .posixMessageQueue) == .failure(.tooLong(limit: 255)))
+    #expect(
+      PosixName.parse([UInt8(ascii: "/")] + long(256), kind: .posixMessageQueue) == .failure(.tooLong(limit: 255))
+    )
   }
 
   @Test("a /dev/shm entry sem.NAME is semaphore NAME, anything else shared memory")
   func directoryEntries() {
     #expect(PosixName.sharedMemoryDirectoryEntry(bytes("sem.x")) == (.posixSemaphore, PosixName(bytes: bytes("x"))))
-    #expect(PosixName.sharedMemoryDirectoryEntry(bytes("sem.")) == (.posixSharedMemory, PosixName(bytes: bytes("sem."))))
-    #expect(PosixName.sharedMemoryDirectoryEntry(bytes("x.sem")) == (.posixSharedMemory, PosixName(bytes: bytes("x.sem"))))
+    #expect(
+      PosixName.sharedMemoryDirectoryEntry(bytes("sem.")) == (.posixSharedMemory, PosixName(bytes: bytes("sem.")))
+    )
+    #expect(
+      PosixName.sharedMemoryDirectoryEntry(bytes("x.sem")) == (.posixSharedMemory, PosixName(bytes: bytes("x.sem")))
+    )
     #expect(PosixName(bytes: bytes("q")).shown(.posixMessageQueue) == bytes("/q"))
     #expect(PosixName(bytes: bytes("s")).fileName(.posixSemaphore) == bytes("sem.s"))
   }
@@ -60,7 +68,10 @@ struct PosixTests {
   @Test("the mqueue file's line, as the kernel writes it")
   func queueStatus() {
     let line = bytes("QSIZE:8          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n")
-    #expect(PosixQueueStatus.parse(line) == PosixQueueStatus(queuedBytes: 8, notify: 0, signal: 0, notifyPID: ProcessID(rawValue: 0)))
+    #expect(
+      PosixQueueStatus.parse(line)
+        == PosixQueueStatus(queuedBytes: 8, notify: 0, signal: 0, notifyPID: ProcessID(rawValue: 0))
+    )
     let notified = bytes("QSIZE:18446744073709551615 NOTIFY:2     SIGNO:10    NOTIFY_PID:4242  \n")
     #expect(PosixQueueStatus.parse(notified)?.queuedBytes == UInt64.max)
     #expect(PosixQueueStatus.parse(notified)?.notifyPID == ProcessID(rawValue: 4242))
@@ -150,9 +161,11 @@ struct PosixTests {
     #expect(shared.rows[0].ownership.owner == UserID(rawValue: 65534))
     #expect(shared.rows[0].ownership.creator == UserID(rawValue: 65534))
     #expect(shared.rows[0].modificationTime == Timestamp(rawValue: 1_700_000_000))
-    #expect(shared.skipped.map(\.message.description) == [
-      "/dev/shm/dir: a directory, not a POSIX IPC object", "/dev/shm/evil: a symbolic link, not a POSIX IPC object",
-    ])
+    #expect(
+      shared.skipped.map(\.message.description) == [
+        "/dev/shm/dir: a directory, not a POSIX IPC object", "/dev/shm/evil: a symbolic link, not a POSIX IPC object",
+      ]
+    )
     let semaphores = catalog.posixSemaphores()
     #expect(semaphores.rows.map(\.name.bytes) == [bytes("lock"), bytes("odd"), bytes("secret")])
     // Read from the file's sem_t; a file of the wrong size or one the caller may not read has no value.
@@ -170,7 +183,9 @@ struct PosixTests {
     posix.directoryError = Errno.permissionDenied
     let listing = Self.catalog(posix).posixSharedMemory()
     #expect(listing.rows.isEmpty)
-    #expect(listing.failure?.description.hasPrefix("POSIX shared memory cannot be listed: open(/dev/shm) failed: ") == true)
+    #expect(
+      listing.failure?.description.hasPrefix("POSIX shared memory cannot be listed: open(/dev/shm) failed: ") == true
+    )
   }
 
   @Test("queues: QSIZE and mq_getattr where the file was read, nothing made up where it was not")
@@ -252,7 +267,13 @@ struct PosixTests {
     try remover.remove(.posixSharedMemory, name: PosixName(bytes: bytes("b-seg")), typed: [], verbose: false, to: &out)
     #expect(remover.reporter.failures == 1)
     #expect(throws: FatalRemovalError.self) {
-      try remover.remove(.posixSharedMemory, name: PosixName(bytes: bytes("a-seg")), typed: [], verbose: false, to: &out)
+      try remover.remove(
+        .posixSharedMemory,
+        name: PosixName(bytes: bytes("a-seg")),
+        typed: [],
+        verbose: false,
+        to: &out
+      )
     }
   }
 
@@ -261,16 +282,40 @@ struct PosixTests {
     let posix = Self.source()
     var remover = Self.remover(posix)
     var out = OutputBuffer()
-    try remover.remove(.posixMessageQueue, name: PosixName(bytes: bytes("q1")), typed: bytes("/q1"), verbose: false, to: &out)
-    try remover.remove(.posixMessageQueue, name: PosixName(bytes: bytes("q9")), typed: bytes("/q9"), verbose: false, to: &out)
+    try remover.remove(
+      .posixMessageQueue,
+      name: PosixName(bytes: bytes("q1")),
+      typed: bytes("/q1"),
+      verbose: false,
+      to: &out
+    )
+    try remover.remove(
+      .posixMessageQueue,
+      name: PosixName(bytes: bytes("q9")),
+      typed: bytes("/q9"),
+      verbose: false,
+      to: &out
+    )
     #expect(posix.log.queuesUnlinked == [bytes("q1")])
     #expect(remover.reporter.failures == 1)
 
     let dry = Self.source()
     var dryRemover = Self.remover(dry, dryRun: true)
     var dryOut = OutputBuffer()
-    try dryRemover.remove(.posixMessageQueue, name: PosixName(bytes: bytes("q9")), typed: bytes("q9"), verbose: false, to: &dryOut)
-    try dryRemover.remove(.posixSharedMemory, name: PosixName(bytes: bytes("b-seg")), typed: bytes("b-seg"), verbose: false, to: &dryOut)
+    try dryRemover.remove(
+      .posixMessageQueue,
+      name: PosixName(bytes: bytes("q9")),
+      typed: bytes("q9"),
+      verbose: false,
+      to: &dryOut
+    )
+    try dryRemover.remove(
+      .posixSharedMemory,
+      name: PosixName(bytes: bytes("b-seg")),
+      typed: bytes("b-seg"),
+      verbose: false,
+      to: &dryOut
+    )
     try dryRemover.removeAll(.posixSemaphore, verbose: false, to: &dryOut)
     #expect(dry.log.unlinked.isEmpty && dry.log.queuesUnlinked.isEmpty)
     #expect(dryRemover.reporter.failures == 1)

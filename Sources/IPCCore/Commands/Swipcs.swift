@@ -48,8 +48,9 @@ package enum Swipcs {
     return 0
   }
 
-  /// `--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`: one table per kind, queues first, a blank line
-  /// between tables. Exit status 1 when a kind could not be listed (the reason is on stderr); directory entries that
+  /// Lists the POSIX kinds asked for (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
+  ///
+  /// One table per kind, queues first, a blank line between tables. Exit status 1 when a kind could not be listed (the reason is on stderr); directory entries that
   /// are no object (a symlink, a directory) are named on stderr and left out.
   static func showPosix(
     _ options: SwipcsOptions,

@@ -149,7 +149,11 @@ package struct LivePosix: PosixSource {
   }
 
   /// The entries of `directory`, each stat'ed without following symlinks; closes `directory` unless `keepOpen`.
-  private static func entries(of directory: Int32, path: String, keepOpen: Bool = false) throws(IPCError)
+  private static func entries(
+    of directory: Int32,
+    path: String,
+    keepOpen: Bool = false
+  ) throws(IPCError)
     -> [PosixDirectoryEntry]
   {
     let reading = try Errno.check("dup(\(path))") { dup(directory) }
@@ -184,7 +188,10 @@ package struct LivePosix: PosixSource {
     var bytes = [UInt8](repeating: 0, count: limit)
     var total = 0
     while total < limit {
-      let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, limit - total, off_t(total)) }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[total...])
+        return pread(fd, rest.baseAddress, rest.count, off_t(total))
+      }
       if count < 0 && errno == EINTR { continue }
       if count < 0 { return nil }
       if count == 0 { break }
@@ -193,9 +200,10 @@ package struct LivePosix: PosixSource {
     return Array(bytes[..<total])
   }
 
+  /// `name` as a NUL-terminated C string (a name holds no NUL: it comes from argv or a directory).
   private static func withCName<Result>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
     (name + [0]).withUnsafeBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+      buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress.unsafelyUnwrapped) }
     }
   }
 

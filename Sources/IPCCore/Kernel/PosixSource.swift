@@ -42,7 +42,13 @@ package struct PosixFileStatus: Hashable, Sendable {
   /// The file's owner and mode as an object's: owner and creator are the file's uid and gid, the mode its nine
   /// permission bits (the sticky and set-id bits would read as System V's `dest` and `locked` bits).
   package var ownership: Ownership {
-    Ownership(owner: owner, group: group, creator: owner, creatorGroup: group, mode: IPCMode(rawValue: permissions & 0o777))
+    Ownership(
+      owner: owner,
+      group: group,
+      creator: owner,
+      creatorGroup: group,
+      mode: IPCMode(rawValue: permissions & 0o777)
+    )
   }
 }
 

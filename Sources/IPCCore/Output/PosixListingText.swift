@@ -92,19 +92,19 @@ package struct PosixListingText {
     }
     let lines = [columns.map { Array($0.header.utf8) }] + rows
     for line in lines {
+      var text: [UInt8] = []
       for (index, cell) in line.enumerated() {
-        let padding = widths[index] - displayWidth(cell)
-        let last = index == line.count - 1
+        let padding = [UInt8](repeating: UInt8(ascii: " "), count: widths[index] - displayWidth(cell))
+        if index > 0 { text.append(UInt8(ascii: " ")) }
         switch columns[index].alignment {
-        case .right:
-          out.appendSpaces(padding)
-          out.append(cell)
-        case .left:
-          out.append(cell)
-          if !last { out.appendSpaces(padding) }
+        case .right: text += padding + cell
+        case .left: text += cell + padding
         }
-        out.append(last ? UInt8(ascii: "\n") : UInt8(ascii: " "))
       }
+      // No trailing blanks, also where the last cells are empty.
+      while text.last == UInt8(ascii: " ") { text.removeLast() }
+      out.append(text)
+      out.append(UInt8(ascii: "\n"))
       out.flushIfFull()
     }
   }

@@ -109,8 +109,10 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     let (names, skipped, failure): ([PosixName], [PosixSkippedEntry], Message?) =
       switch kind {
       case .posixSharedMemory:
-        (snapshot.posixSharedMemory.rows.map(\.name), snapshot.posixSharedMemory.skipped,
-        snapshot.posixSharedMemory.failure)
+        (
+          snapshot.posixSharedMemory.rows.map(\.name), snapshot.posixSharedMemory.skipped,
+          snapshot.posixSharedMemory.failure
+        )
       case .posixSemaphore:
         (snapshot.posixSemaphores.rows.map(\.name), snapshot.posixSemaphores.skipped, snapshot.posixSemaphores.failure)
       default: (snapshot.posixQueues.rows.map(\.name), snapshot.posixQueues.skipped, snapshot.posixQueues.failure)
@@ -119,8 +121,9 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     return (names, skipped)
   }
 
-  /// Removes every POSIX object of `kind`, each by its name (util-linux master's `remove_all`, which tries every
-  /// object and reports those it may not remove). Entries that are no object (a symlink, a directory) are named on
+  /// Removes every POSIX object of `kind`, each by its name.
+  ///
+  /// As util-linux master's `remove_all`, it tries every object and reports those it may not remove. Entries that are no object (a symlink, a directory) are named on
   /// stderr and left alone; they are not failures, as they were not asked for.
   private mutating func removeAllPosix(
     _ kind: ObjectKind,
@@ -133,7 +136,7 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     return .procFile
   }
 
-  /// Removes the POSIX object `name` of `kind`, as util-linux master's `remove_name`, but only what is that object:
+  /// Removes the POSIX object `name` of `kind`, as util-linux master's `remove_name`, but only that object.
   ///
   /// - Shared memory and semaphores: the entry of `/dev/shm` (`NAME`, `sem.NAME`) is stat'ed without following a
   ///   symlink just before `unlinkat` on the same directory descriptor, and unlinked only if it is a regular file.

@@ -25,6 +25,8 @@ package struct ObjectRef: Hashable, Sendable {
   }
 
   package var name: Name
+  /// The namespace the name is looked up in.
+  ///
   /// The IPC namespace for System V objects and POSIX message queues; the mount namespace (whose `/dev/shm` holds
   /// them) for POSIX shared memory and semaphores. nil where the namespace could not be read (no /proc).
   package var namespace: NamespaceID?

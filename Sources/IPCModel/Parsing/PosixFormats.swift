@@ -62,7 +62,9 @@ extension PosixName {
     return .success(name)
   }
 
-  /// The semaphore whose file in `/dev/shm` is `fileName` (`sem.NAME`), or nil. `sem.` alone is no semaphore's
+  /// The semaphore whose file in `/dev/shm` is `fileName` (`sem.NAME`), or nil.
+  ///
+  /// `sem.` alone is no semaphore's
   /// file (`sem_open` refuses an empty name), so it is a shared-memory object's.
   package static func semaphoreName(ofFile fileName: [UInt8]) -> PosixName? {
     guard fileName.count > semaphorePrefix.count, fileName.starts(with: semaphorePrefix) else { return nil }
@@ -94,8 +96,9 @@ package struct PosixQueueStatus: Hashable, Sendable {
     self.notifyPID = notifyPID
   }
 
-  /// The fields of the file's line, in any order, separated by white space; fields this parser does not know are
-  /// passed over. nil unless there is a `QSIZE:` field with a decimal number that fits 64 bits, and every known
+  /// The fields of the file's line.
+  ///
+  /// In any order, separated by white space; fields this parser does not know are passed over. nil unless there is a `QSIZE:` field with a decimal number that fits 64 bits, and every known
   /// field's value is a number.
   package static func parse(_ bytes: [UInt8]) -> PosixQueueStatus? {
     var status: PosixQueueStatus?
@@ -160,8 +163,11 @@ package enum GlibcSemaphoreFile {
   package static var hostIsLittleEndian: Bool { 1.littleEndian == 1 }
 }
 
-/// Text made safe for one cell of a table, as libsmartcols makes it (`mbs_safe_encode`): a byte that is a control
-/// character, a backslash, or not part of valid UTF-8 is shown as `\xHH`; everything else passes through.
+/// Text made safe for one cell of a table.
+///
+/// As libsmartcols makes it (`mbs_safe_encode`), a byte that is a control character or not part of valid UTF-8 is
+/// shown as `\xHH`, and so is every backslash (libsmartcols only one before an `x`), so that the text reads back
+/// unambiguously; everything else passes through.
 package enum SafeText {
   package static func encode(_ bytes: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
