@@ -56,52 +56,53 @@ struct CompletionTests {
       Case(line: "swipcrm --posix-s", expected: .words(["--posix-shmem", "--posix-semaphore"])),
     ] : []
 
-  static let cases: [Case] = posixCases + [
-    // swipcrm: ids and keys of the kind of the option.
-    Case(line: "swipcrm -m ", expected: .ids(["shm"])),
-    Case(line: "swipcrm -q ", expected: .ids(["msg"])),
-    Case(line: "swipcrm -s ", expected: .ids(["sem"])),
-    Case(line: "swipcrm -vs ", expected: .ids(["sem"])),
-    Case(line: "swipcrm -m 1 -q ", expected: .ids(["msg"])),
-    Case(line: "swipcrm -M 0x", expected: .keys("shm")),
-    Case(line: "swipcrm -Q ", expected: .keys("msg")),
-    Case(line: "swipcrm -S ", expected: .keys("sem")),
-    Case(line: "swipcrm --shmem-id=", expected: .ids(["shm"]), fishPrefix: "--shmem-id="),
-    Case(line: "swipcrm --queue-key=", expected: .keys("msg"), fishPrefix: "--queue-key="),
-    Case(line: "swipcrm --semaphore-id ", expected: .ids(["sem"])),
-    // The old form.
-    Case(line: "swipcrm ", expected: .words(types), ignoringOptions: true),
-    Case(line: "swipcrm shm ", expected: .ids(["shm"])),
-    Case(line: "swipcrm msg 1 ", expected: .ids(["msg"])),
-    Case(line: "swipcrm sem ", expected: .ids(["sem"])),
-    // -a and --all: the type attached or as the next word.
-    Case(line: "swipcrm -a ", expected: .words(allTypes), ignoringOptions: true),
-    Case(line: "swipcrm -va ", expected: .words(allTypes), ignoringOptions: true),
-    Case(line: "swipcrm -m 1 -a ", expected: .words(allTypes), ignoringOptions: true),
-    Case(line: "swipcrm --all ", expected: .words(allTypes), ignoringOptions: true),
-    Case(line: "swipcrm --all=", expected: .words(allTypes), fishPrefix: "--all="),
-    Case(line: "swipcrm -a s", expected: .words(["shm", "sem"])),
-    Case(line: "swipcrm -a shm -s ", expected: .ids(["sem"])),
-    // swipcs -i: the ids of the kind selected, wherever it is selected; of all kinds, each once, when none is.
-    Case(line: "swipcs -mi ", expected: .ids(["shm"])),
-    Case(line: "swipcs -qi ", expected: .ids(["msg"])),
-    Case(line: "swipcs -tsi ", expected: .ids(["sem"])),
-    Case(line: "swipcs -m -i ", expected: .ids(["shm"])),
-    Case(line: "swipcs -q --id ", expected: .ids(["msg"])),
-    Case(line: "swipcs --semaphores --id=", expected: .ids(["sem"]), fishPrefix: "--id="),
-    Case(line: "swipcs --id=", expected: .ids(types), fishPrefix: "--id="),
-    Case(line: "swipcs -i ", expected: .ids(types)),
-    Case(line: "swipcs -a -i ", expected: .ids(types)),
-    Case(line: "swipcs -qi", expected: .ids(["msg"]), shells: [.zsh, .fish], fishPrefix: "-qi"),
-    // The kind after the cursor (fish's `complete -C` has the cursor at the end).
-    Case(line: "swipcs -i ^ -q", expected: .ids(["msg"]), shells: [.bash, .zsh]),
-    Case(line: "swipcs --id ^ --shmems", expected: .ids(["shm"]), shells: [.bash, .zsh]),
-    Case(line: "swipcs -i ^ -ts", expected: .ids(["sem"]), shells: [.bash, .zsh]),
-    // Options.
-    Case(line: "swipcrm --dr", expected: .words(["--dry-run"])),
-    Case(line: "swipcs --h", expected: .words(["--help", "--human"])),
-    Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
-  ]
+  static let cases: [Case] =
+    posixCases + [
+      // swipcrm: ids and keys of the kind of the option.
+      Case(line: "swipcrm -m ", expected: .ids(["shm"])),
+      Case(line: "swipcrm -q ", expected: .ids(["msg"])),
+      Case(line: "swipcrm -s ", expected: .ids(["sem"])),
+      Case(line: "swipcrm -vs ", expected: .ids(["sem"])),
+      Case(line: "swipcrm -m 1 -q ", expected: .ids(["msg"])),
+      Case(line: "swipcrm -M 0x", expected: .keys("shm")),
+      Case(line: "swipcrm -Q ", expected: .keys("msg")),
+      Case(line: "swipcrm -S ", expected: .keys("sem")),
+      Case(line: "swipcrm --shmem-id=", expected: .ids(["shm"]), fishPrefix: "--shmem-id="),
+      Case(line: "swipcrm --queue-key=", expected: .keys("msg"), fishPrefix: "--queue-key="),
+      Case(line: "swipcrm --semaphore-id ", expected: .ids(["sem"])),
+      // The old form.
+      Case(line: "swipcrm ", expected: .words(types), ignoringOptions: true),
+      Case(line: "swipcrm shm ", expected: .ids(["shm"])),
+      Case(line: "swipcrm msg 1 ", expected: .ids(["msg"])),
+      Case(line: "swipcrm sem ", expected: .ids(["sem"])),
+      // -a and --all: the type attached or as the next word.
+      Case(line: "swipcrm -a ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm -va ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm -m 1 -a ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm --all ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm --all=", expected: .words(allTypes), fishPrefix: "--all="),
+      Case(line: "swipcrm -a s", expected: .words(["shm", "sem"])),
+      Case(line: "swipcrm -a shm -s ", expected: .ids(["sem"])),
+      // swipcs -i: the ids of the kind selected, wherever it is selected; of all kinds, each once, when none is.
+      Case(line: "swipcs -mi ", expected: .ids(["shm"])),
+      Case(line: "swipcs -qi ", expected: .ids(["msg"])),
+      Case(line: "swipcs -tsi ", expected: .ids(["sem"])),
+      Case(line: "swipcs -m -i ", expected: .ids(["shm"])),
+      Case(line: "swipcs -q --id ", expected: .ids(["msg"])),
+      Case(line: "swipcs --semaphores --id=", expected: .ids(["sem"]), fishPrefix: "--id="),
+      Case(line: "swipcs --id=", expected: .ids(types), fishPrefix: "--id="),
+      Case(line: "swipcs -i ", expected: .ids(types)),
+      Case(line: "swipcs -a -i ", expected: .ids(types)),
+      Case(line: "swipcs -qi", expected: .ids(["msg"]), shells: [.zsh, .fish], fishPrefix: "-qi"),
+      // The kind after the cursor (fish's `complete -C` has the cursor at the end).
+      Case(line: "swipcs -i ^ -q", expected: .ids(["msg"]), shells: [.bash, .zsh]),
+      Case(line: "swipcs --id ^ --shmems", expected: .ids(["shm"]), shells: [.bash, .zsh]),
+      Case(line: "swipcs -i ^ -ts", expected: .ids(["sem"]), shells: [.bash, .zsh]),
+      // Options.
+      Case(line: "swipcrm --dr", expected: .words(["--dry-run"])),
+      Case(line: "swipcs --h", expected: .words(["--help", "--human"])),
+      Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
+    ]
 
   /// What /proc/sysvipc lists: for each kind, its (id, key as 0x%08x) rows in file order.
   struct Objects {
