@@ -23,7 +23,7 @@ _swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CT
 
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""

@@ -5,14 +5,19 @@ package import IPCModel
 /// lsipc 2.38.1's columns keep its names, meanings and order (its `--help` lists them so); swipcs's own come
 /// after them in each group.
 package enum ColumnRegistry {
+  private static let systemV: ColumnScope = .kinds(Set(ObjectKind.ipcsSections))
   private static let shm: ColumnScope = .kinds([.sharedMemorySegment])
   private static let msg: ColumnScope = .kinds([.messageQueue])
   private static let sem: ColumnScope = .kinds([.semaphoreSet])
 
   /// lsipc's generic columns, then swipcs's.
   package static let generic: [Column] = [
-    Column("KEY", "Resource key", scope: .objects, json: .string) { object, _ in .key(object.key) },
-    Column("ID", "Resource ID", scope: .objects, json: .number) { object, _ in .integer(Int64(object.id)) },
+    Column("KEY", "Resource key", scope: systemV, json: .string) { object, _ in
+      object.key.map { .key($0) } ?? .notApplicable
+    },
+    Column("ID", "Resource ID", scope: systemV, json: .number) { object, _ in
+      object.id.map { .integer(Int64($0)) } ?? .notApplicable
+    },
     Column("OWNER", "Owner's username or UID", scope: .objects, alignRight: true, json: .string) { object, context in
       let owner = object.ownership.owner
       return .text(context.names.userName(owner) ?? Array(String(owner.rawValue).utf8))
@@ -44,18 +49,18 @@ package enum ColumnRegistry {
     Column("GROUP", "Group name", scope: .objects, json: .string) { object, context in
       .text(context.names.groupName(object.ownership.group))
     },
-    Column("CTIME", "Time of the last change", scope: .objects, alignRight: true, json: .string) { object, _ in
+    Column("CTIME", "Time of the last change", scope: systemV, alignRight: true, json: .string) { object, _ in
       .time(object.changeTime)
     },
     Column("KIND", "Kind of object (shm, msg, sem)", scope: .objects, json: .string) { object, _ in
       .text(Array(object.kind.typeWord.utf8))
     },
-    Column("AGE", "Seconds since the last change", scope: .objects, alignRight: true, json: .number) {
+    Column("AGE", "Seconds since the last change", scope: systemV, alignRight: true, json: .number) {
       object,
       context in
       seconds(since: object.changeTime, now: context.now)
     },
-    Column("IDLE", "Seconds since the last activity", scope: .objects, alignRight: true, json: .number) {
+    Column("IDLE", "Seconds since the last activity", scope: systemV, alignRight: true, json: .number) {
       object,
       context in
       seconds(since: lastActivity(object), now: context.now)
@@ -197,6 +202,10 @@ package enum ColumnRegistry {
     case .messageQueue: "messages"
     case .sharedMemorySegment: "sharedmemory"
     case .semaphoreSet: "semaphores"
+    // No column view of the POSIX kinds yet; these are util-linux master lsipc's names.
+    case .posixSharedMemory: "posix-sharedmemory"
+    case .posixMessageQueue: "posix-messages"
+    case .posixSemaphore: "posix-semaphores"
     }
   }
 
@@ -208,6 +217,7 @@ package enum ColumnRegistry {
         ["KEY", "ID", "PERMS", "OWNER", "SIZE", "NATTCH", "STATUS", "CTIME", "CPID", "LPID", "COMMAND"]
       case .messageQueue: ["KEY", "ID", "PERMS", "OWNER", "USEDBYTES", "MSGS", "LSPID", "LRPID"]
       case .semaphoreSet: ["KEY", "ID", "PERMS", "OWNER", "NSEMS"]
+      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: []  // no column view yet
       }
     return names.compactMap(column(named:))
   }
@@ -241,6 +251,7 @@ package enum ColumnRegistry {
       case .sharedMemorySegment(let s): [s.attachTime, s.detachTime, s.changeTime]
       case .messageQueue(let q): [q.sendTime, q.receiveTime, q.changeTime]
       case .semaphoreSet(let s): [s.operationTime, s.changeTime]
+      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: []
       }
     return times.compactMap { $0 }.max()
   }

@@ -29,6 +29,8 @@ package struct OptionSpec: Sendable {
     case keys(ObjectKind)
     /// Fixed words.
     case words([String])
+    /// The names of the existing POSIX objects of a kind.
+    case names(ObjectKind)
   }
 
   package let long: StaticString

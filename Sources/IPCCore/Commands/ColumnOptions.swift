@@ -126,6 +126,7 @@ package struct ColumnOptions: Equatable, Sendable {
         case .messageQueue: ["SEND", "RECV", "CTIME"]
         case .sharedMemorySegment: ["ATTACH", "DETACH"]
         case .semaphoreSet: ["OTIME", "CTIME"]
+        case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: []
         }
       columns += names.compactMap(ColumnRegistry.column(named:))
       if let command { columns.append(command) }

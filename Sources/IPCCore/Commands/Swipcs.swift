@@ -10,6 +10,7 @@ package enum Swipcs {
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
+    if !options.posixKinds.isEmpty { return showPosix(options, catalog: catalog, program: program, to: &out) }
     if let columns = options.columns {
       return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
     }
@@ -46,6 +47,8 @@ package enum Swipcs {
       case (.summary, .messageQueue): figures.appendUsage(kernel.messageQueueUsage(), to: &out)
       case (.summary, .sharedMemorySegment): figures.appendUsage(kernel.sharedMemoryUsage(), to: &out)
       case (.summary, .semaphoreSet): figures.appendUsage(kernel.semaphoreUsage(), to: &out)
+      case (_, .posixMessageQueue), (_, .posixSharedMemory), (_, .posixSemaphore):
+        break  // never in options.sections: the POSIX listings are `showPosix`'s
       }
       out.append("\n")
     }
@@ -107,6 +110,45 @@ package enum Swipcs {
     }
     writer.end(to: &out)
     return 0
+  }
+
+  /// Lists the POSIX kinds asked for (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
+  ///
+  /// One table per kind, queues first, a blank line between tables. Exit status 1 when a kind could not be listed (the reason is on stderr); directory entries that
+  /// are no object (a symlink, a directory) are named on stderr and left out.
+  static func showPosix(
+    _ options: SwipcsOptions,
+    catalog: LiveCatalog,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    var text = PosixListingText(inBytes: options.unit == .bytes, decimalPoint: ProcessLocale.decimalPoint())
+    var status: Int32 = 0
+    var first = true
+    for kind in options.posixSections {
+      let snapshot = catalog.snapshot([kind])
+      let (failure, skipped): (Message?, [PosixSkippedEntry]) =
+        switch kind {
+        case .posixSharedMemory: (snapshot.posixSharedMemory.failure, snapshot.posixSharedMemory.skipped)
+        case .posixMessageQueue: (snapshot.posixQueues.failure, snapshot.posixQueues.skipped)
+        default: (snapshot.posixSemaphores.failure, snapshot.posixSemaphores.skipped)
+        }
+      for entry in skipped { program.warn("\(entry.message); left out") }
+      if let failure {
+        out.flush()
+        program.warn(failure)
+        status = 1
+        continue
+      }
+      if !first { out.append("\n") }
+      first = false
+      switch kind {
+      case .posixSharedMemory: text.append(snapshot.posixSharedMemory.rows, to: &out)
+      case .posixMessageQueue: text.append(snapshot.posixQueues.rows, to: &out)
+      default: text.append(snapshot.posixSemaphores.rows, to: &out)
+      }
+    }
+    return status
   }
 
   /// The object `-i id` names, as util-linux finds it: an exact id match, or for a negative id (which util-linux

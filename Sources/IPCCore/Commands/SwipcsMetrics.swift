@@ -63,6 +63,8 @@ extension Swipcs {
         if set == .objects {
           PrometheusText.appendObjects(rows, userNames: userNames(of: rows, names: &names), to: &out)
         }
+      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
+        continue  // POSIX kinds have no metrics yet: --prometheus selects System V kinds only.
       }
     }
     for uid in metrics.ownerIDs {

@@ -22,11 +22,17 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var metrics: MetricsSet?
   /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
   package var textfile: [UInt8]?
+  /// The POSIX kinds named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`): when any is, swipcs lists
+  /// those instead of the System V kinds.
+  package var posixKinds: Set<ObjectKind> = []
 
   package init() {}
 
   /// The kinds to show, in ipcs's order.
   package var sections: [ObjectKind] { ObjectKind.ipcsSections.filter(kinds.contains) }
+
+  /// The POSIX kinds to show: queues, shared memory, semaphores.
+  package var posixSections: [ObjectKind] { ObjectKind.posixSections.filter(posixKinds.contains) }
 }
 
 /// The outcome of reading swipcs's command line.
@@ -65,12 +71,20 @@ package enum SwipcsCommandLine {
     help: "write the metrics to <file>, replacing it atomically"
   )
 
-  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
+  // Long options only: lsipc's -M, -Q and -S are ipcrm's key options, so the letters stay free here.
+  static let posixShmems = OptionSpec("posix-shmems", code: 270, help: "POSIX shared memory objects")
+  static let posixMqueues = OptionSpec("posix-mqueues", code: 271, help: "POSIX message queues")
+  static let posixSemaphores = OptionSpec("posix-semaphores", code: 272, help: "POSIX named semaphores")
+
+  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order), then ours.
   package static let options: [OptionSpec] =
     [
       id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-      CommonOptions.version, CommonOptions.help, prometheus, textfile,
+      CommonOptions.version, CommonOptions.help, prometheus, textfile, posixShmems, posixMqueues, posixSemaphores,
     ] + ColumnOptions.options
+
+  /// The options a POSIX listing cannot be combined with: ipcs's kinds, views and `-i`.
+  static let systemVOnly: [OptionSpec] = [id, queues, shmems, semaphores, all, time, pid, creator, limits, summary]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -86,11 +100,14 @@ package enum SwipcsCommandLine {
     // The last of -t -p -c -l -u, and the metrics option given, for the check that they are not mixed.
     var viewOption: OptionSpec?
     var metricsOption: OptionSpec?
+    var firstPosix: OptionSpec?
+    var firstSystemV: OptionSpec?
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
         return .failed
       }
+      if firstSystemV == nil, let spec = systemVOnly.first(where: { $0.code == code }) { firstSystemV = spec }
       switch code {
       case id:
         let text = argument ?? []
@@ -132,6 +149,13 @@ package enum SwipcsCommandLine {
         metricsOption = metricsOption ?? textfile
       case human: options.unit = .human
       case bytes: options.unit = .bytes
+      case posixShmems, posixMqueues, posixSemaphores:
+        if firstPosix == nil { firstPosix = [posixShmems, posixMqueues, posixSemaphores].first { $0.code == code } }
+        switch code {
+        case posixShmems: options.posixKinds.insert(.posixSharedMemory)
+        case posixMqueues: options.posixKinds.insert(.posixMessageQueue)
+        default: options.posixKinds.insert(.posixSemaphore)
+        }
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
@@ -170,6 +194,25 @@ package enum SwipcsCommandLine {
         return .failed
       }
     }
+    if let posix = firstPosix, let systemV = firstSystemV {
+      // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i.
+      program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
+      return .failed
+    }
+    if !options.posixKinds.isEmpty { return .run(options) }
+    if let posix = firstPosix {
+      // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i, and
+      // no column view or metrics yet.
+      if let systemV = firstSystemV ?? metricsOption {
+        program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
+        return .failed
+      }
+      if columnView {
+        program.warn("--\(posix.long) has no column view yet (-o, --json, --raw, ...)")
+        return .failed
+      }
+      return .run(options)
+    }
     if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
       return .failed
@@ -191,8 +234,13 @@ package enum SwipcsCommandLine {
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
       .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
       .init("Metrics options:", column: 29, [prometheus, textfile]),
+      .init("POSIX resource options:", column: 24, [posixShmems, posixMqueues, posixSemaphores]),
     ],
-    notes: columnHelp
+    notes: [
+      "The POSIX listings show lsipc's default columns; of the options above only",
+      "-b and --human apply to them.",
+      "",
+    ] + columnHelp
   )
 
   /// The column lists of `--help`, as lsipc prints them (` %14s  %s`).

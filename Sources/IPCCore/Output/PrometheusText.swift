@@ -120,6 +120,9 @@ package enum PrometheusText {
     case .messageQueue: "msg"
     case .sharedMemorySegment: "shm"
     case .semaphoreSet: "sem"
+    case .posixSharedMemory: "pshm"
+    case .posixMessageQueue: "pmsg"
+    case .posixSemaphore: "psem"
     }
   }
 
