@@ -242,7 +242,7 @@ enum DifferentialRun {
   ) throws -> [Comparison] {
     let work = try Support.temporaryDirectory()
     defer { Support.removeTree(work) }
-    let candidate = Support.product(tool == "ipcs" ? "swipcs" : "swipcrm")
+    let candidate = Support.product(tool == "ipcrm" ? "swipcrm" : "swipcs")
     try Support.writeFile(work + "/modes", modes.joined(separator: "\n") + "\n")
     let output = work + "/out"
     let destructive = tool == "ipcrm"
@@ -281,7 +281,7 @@ enum DifferentialRun {
           Comparison(
             arguments: shown,
             user: user,
-            reference: DocumentedDifferences.apply(to: try load("ref"), tool: tool),
+            reference: DocumentedDifferences.apply(to: try load("ref"), candidate: try load("new"), tool: tool),
             candidate: try load("new"),
             referenceAfter: Support.readFile(base + ".ref.after"),
             candidateAfter: Support.readFile(base + ".new.after")
@@ -297,12 +297,21 @@ enum DifferentialRun {
 /// applied to util-linux's output before the comparison so that everything else is still compared byte for byte.
 enum DocumentedDifferences {
   /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
-  static func apply(to result: ProcessResult, tool: String) -> ProcessResult {
+  ///
+  /// swipcs's also lists its column options, its metrics options and its columns after ipcs's text. So
+  /// util-linux's help, its last line left out, must begin ours, and ours must end with our manual page.
+  static func apply(to result: ProcessResult, candidate: ProcessResult, tool: String) -> ProcessResult {
     var changed = result
     let footer = Array("For more details see \(tool)(1).\n".utf8)
-    let ours = Array("For more details see sw\(tool)(1).\n".utf8)
-    if changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) {
-      changed.stdout = Array(changed.stdout.dropLast(footer.count)) + ours
+    let ours = Array("\nFor more details see sw\(tool)(1).\n".utf8)
+    guard changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) else {
+      return changed
+    }
+    let body = changed.stdout.dropLast(footer.count)
+    if candidate.stdout.starts(with: body) && candidate.stdout.suffix(ours.count).elementsEqual(ours) {
+      changed.stdout = candidate.stdout
+    } else {
+      changed.stdout = Array(body) + ours.dropFirst()
     }
     return changed
   }

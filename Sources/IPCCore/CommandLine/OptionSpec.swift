@@ -29,6 +29,8 @@ package struct OptionSpec: Sendable {
     case keys(ObjectKind)
     /// Fixed words.
     case words([String])
+    /// The names of the existing POSIX objects of a kind.
+    case names(ObjectKind)
   }
 
   package let long: StaticString
@@ -55,14 +57,20 @@ package struct OptionSpec: Sendable {
   }
 
   /// A long option with no short form; `code` must be above 255 and unique in its tool.
-  package init(_ long: StaticString, code: Int32, argument: Argument = .none, help: String) {
+  package init(
+    _ long: StaticString,
+    code: Int32,
+    argument: Argument = .none,
+    help: String,
+    completion: Completion = .none
+  ) {
     precondition(code > 255, "a long-only option needs a code above the byte range")
     self.long = long
     self.short = nil
     self.argument = argument
     self.code = code
     self.help = help
-    self.completion = .none
+    self.completion = completion
   }
 
   /// `-i, --id <id>` or `    --human`, as util-linux's help columns show it.

@@ -21,17 +21,19 @@ package enum Swipcrm {
         if remover.reporter.failures == 0 { remover.reporter.allDeleted(to: &out) }
       }
     case .plan(let plan):
-      return execute(program: program, dryRun: plan.dryRun, to: &out) {
+      return execute(program: program, dryRun: plan.dryRun, to: &out, preflight: plan.allOf) {
         (remover: inout Remover, out) throws(FatalRemovalError) in
         for step in plan.steps {
           switch step.target {
           case .id(let id): try remover.remove(step.kind, id: id, byKey: false, verbose: step.verbose, to: &out)
           case .key(let key, let typed):
             try remover.remove(step.kind, key: key, typed: typed, verbose: step.verbose, to: &out)
+          case .name(let name, let typed):
+            try remover.remove(step.kind, name: name, typed: typed, verbose: step.verbose, to: &out)
           }
         }
-        // -a comes after the other options, in util-linux's order.
-        for kind in ObjectKind.ipcrmAll where plan.allOf.contains(kind) {
+        // -a comes after the other options, in util-linux master's order.
+        for kind in ObjectKind.removalOrder where plan.allOf.contains(kind) {
           try remover.removeAll(kind, verbose: plan.verbose, to: &out)
         }
       }
@@ -44,10 +46,16 @@ package enum Swipcrm {
     program: Program,
     dryRun: Bool = false,
     to out: inout OutputBuffer,
+    preflight: ObjectKindSet = [],
     _ body: (inout Remover<LiveSysV, LiveFiles>, inout OutputBuffer) throws(FatalRemovalError) -> Void
   ) -> Int32 {
     var remover = Remover(catalog: LiveCatalog(), program: program, dryRun: dryRun)
     do throws(FatalRemovalError) {
+      // A POSIX kind of -a that cannot be listed (queues without root or /dev/mqueue) stops the run before
+      // anything is removed, as a bad command line does.
+      for kind in ObjectKind.removalOrder where preflight.contains(kind) && kind.family == .posix {
+        _ = try remover.posixNames(kind)
+      }
       try body(&remover, &out)
     } catch {
       program.warn(error.message)

@@ -1,3 +1,4 @@
+import Glibc
 package import IPCModel
 
 /// The `swipcs` tool: ipcs's behaviour on IPCCore.
@@ -9,6 +10,13 @@ package enum Swipcs {
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
+    if !options.posixKinds.isEmpty { return showPosix(options, catalog: catalog, program: program, to: &out) }
+    if let columns = options.columns {
+      return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
+    }
+    if let set = options.metrics {
+      return runMetrics(set, options: options, catalog: catalog, program: program, to: &out)
+    }
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     // Only --human prints a decimal point; the locale is not loaded for the others (see ProcessLocale).
     let decimalPoint = options.unit == .human ? ProcessLocale.decimalPoint() : []
@@ -40,10 +48,108 @@ package enum Swipcs {
       case (.summary, .messageQueue): figures.appendUsage(kernel.messageQueueUsage(), to: &out)
       case (.summary, .sharedMemorySegment): figures.appendUsage(kernel.sharedMemoryUsage(), to: &out)
       case (.summary, .semaphoreSet): figures.appendUsage(kernel.semaphoreUsage(), to: &out)
+      case (_, .posixMessageQueue), (_, .posixSharedMemory), (_, .posixSemaphore):
+        break  // never in options.sections: the POSIX listings are `showPosix`'s
       }
       out.append("\n")
     }
     return 0
+  }
+
+  /// The column views (`-o`, `--json`, `--raw`, `--export`, `--global`): one table per kind, each kind read,
+  /// written and let go in turn; rows are made as they are written.
+  static func showColumns(
+    _ columns: ColumnOptions,
+    options: SwipcsOptions,
+    catalog: LiveCatalog,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let time = Timestamp(rawValue: Int64(now.tv_sec))
+    let cells = CellText(
+      bytes: options.unit == .bytes,
+      timeFormat: columns.timeFormat ?? (columns.form == .json ? .iso : .short),
+      numericPermissions: columns.numericPermissions,
+      decimalPoint: ProcessLocale.decimalPoint(),
+      now: time
+    )
+    var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
+    var context = RowContext(now: time, files: catalog.files)
+    writer.begin(to: &out)
+    if columns.global {
+      let snapshot = catalog.snapshot(options.sections)
+      report(snapshot.skipped, program: program)
+      let resources = GlobalResource.resources(options.sections, figures: catalog.figures, snapshot: snapshot)
+      let table = Table(name: "ipclimits", columns: columns.globalColumns, count: resources.count)
+      writer.write(table, to: &out) { index, cells in
+        for column in table.columns { cells.append(column.globalValue(resources[index])) }
+      }
+    } else {
+      for kind in options.sections {
+        let snapshot = catalog.snapshot([kind])
+        report(snapshot.skipped, program: program)
+        var indices = 0..<snapshot.count(kind)
+        if let id = options.id {
+          let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
+          indices = found.map { $0..<($0 + 1) } ?? 0..<0
+          if found == nil { program.warn("id \(id) not found") }
+        }
+        let table = Table(
+          name: ColumnRegistry.tableName(kind),
+          columns: columns.columns(for: kind),
+          count: indices.count
+        )
+        // Every row is of one kind: which columns apply, and their getters, are looked up once per table.
+        let getters = table.columns.map { $0.scope.applies(to: kind) ? $0.value : nil }
+        writer.write(table, to: &out) { index, cells in
+          let object = snapshot.object(kind, at: indices.lowerBound + index)
+          for getter in getters { cells.append(getter?(object, &context) ?? .notApplicable) }
+        }
+      }
+    }
+    writer.end(to: &out)
+    return 0
+  }
+
+  /// Lists the POSIX kinds asked for (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
+  ///
+  /// One table per kind, queues first, a blank line between tables. Exit status 1 when a kind could not be listed (the reason is on stderr); directory entries that
+  /// are no object (a symlink, a directory) are named on stderr and left out.
+  static func showPosix(
+    _ options: SwipcsOptions,
+    catalog: LiveCatalog,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    var text = PosixListingText(inBytes: options.unit == .bytes, decimalPoint: ProcessLocale.decimalPoint())
+    var status: Int32 = 0
+    var first = true
+    for kind in options.posixSections {
+      let snapshot = catalog.snapshot([kind])
+      let (failure, skipped): (Message?, [PosixSkippedEntry]) =
+        switch kind {
+        case .posixSharedMemory: (snapshot.posixSharedMemory.failure, snapshot.posixSharedMemory.skipped)
+        case .posixMessageQueue: (snapshot.posixQueues.failure, snapshot.posixQueues.skipped)
+        default: (snapshot.posixSemaphores.failure, snapshot.posixSemaphores.skipped)
+        }
+      for entry in skipped { program.warn("\(entry.message); left out") }
+      if let failure {
+        out.flush()
+        program.warn(failure)
+        status = 1
+        continue
+      }
+      if !first { out.append("\n") }
+      first = false
+      switch kind {
+      case .posixSharedMemory: text.append(snapshot.posixSharedMemory.rows, to: &out)
+      case .posixMessageQueue: text.append(snapshot.posixQueues.rows, to: &out)
+      default: text.append(snapshot.posixSemaphores.rows, to: &out)
+      }
+    }
+    return status
   }
 
   /// The object `-i id` names, as util-linux finds it: an exact id match, or for a negative id (which util-linux
@@ -93,7 +199,7 @@ package enum Swipcs {
   }
 
   /// Lines of /proc/sysvipc that did not parse are left out, as util-linux leaves them out, but not silently.
-  private static func report(_ skipped: [ProcParseError], program: Program) {
+  static func report(_ skipped: [ProcParseError], program: Program) {
     for problem in skipped { program.warn("\(problem); line left out") }
   }
 }
