@@ -38,22 +38,27 @@ package struct OptionSpec: Sendable {
   package let argument: Argument
   /// What getopt returns for it: the short option's character, or the given value above 255 when it has none.
   package let code: Int32
-  package let help: String
-  package let completion: Completion
+  /// The `--help` line's text and what a completion offers, both worked out when asked: some are built from other
+  /// declarations (swipcrm's help lines by string interpolation, `-o`'s column names from the whole column
+  /// registry), and the option tables are made at every start, where neither is needed (issue 18).
+  package var help: String { helpValue() }
+  package var completion: Completion { completionValue() }
+  private let helpValue: @Sendable () -> String
+  private let completionValue: @Sendable () -> Completion
 
   package init(
     _ long: StaticString,
     short: Unicode.Scalar,
     argument: Argument = .none,
-    help: String,
-    completion: Completion = .none
+    help: @autoclosure @escaping @Sendable () -> String,
+    completion: @autoclosure @escaping @Sendable () -> Completion = .none
   ) {
     self.long = long
     self.short = short
     self.argument = argument
     self.code = Int32(short.value)
-    self.help = help
-    self.completion = completion
+    self.helpValue = help
+    self.completionValue = completion
   }
 
   /// A long option with no short form; `code` must be above 255 and unique in its tool.
@@ -61,16 +66,16 @@ package struct OptionSpec: Sendable {
     _ long: StaticString,
     code: Int32,
     argument: Argument = .none,
-    help: String,
-    completion: Completion = .none
+    help: @autoclosure @escaping @Sendable () -> String,
+    completion: @autoclosure @escaping @Sendable () -> Completion = .none
   ) {
     precondition(code > 255, "a long-only option needs a code above the byte range")
     self.long = long
     self.short = nil
     self.argument = argument
     self.code = code
-    self.help = help
-    self.completion = completion
+    self.helpValue = help
+    self.completionValue = completion
   }
 
   /// `-i, --id <id>` or `    --human`, as util-linux's help columns show it.
