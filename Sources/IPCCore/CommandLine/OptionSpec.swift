@@ -2,7 +2,11 @@ package import IPCModel
 
 /// One command-line option, declared once: getopt's long table and short string, the `--help` line and the
 /// words a completion offers all come from here.
-package struct OptionSpec: Sendable {
+///
+/// A class, immutable: the parsers keep options in optionals and arrays, and a struct of this many reference-
+/// counted fields was copied and destroyed through its generic metadata (`Optional<OptionSpec>`, instantiated at
+/// run time), where a class reference is retained and released (issue 18).
+package final class OptionSpec: Sendable {
   /// Whether the option takes an argument, and how `--help` names it.
   package enum Argument: Sendable, Equatable {
     case none
