@@ -98,7 +98,13 @@ package struct Snapshot: Sendable {
   }
 
   /// Every `/proc/sysvipc` line that was left out, in the order the kinds were read.
-  package var skipped: [ProcParseError] { queues.skipped + segments.skipped + semaphoreSets.skipped }
+  ///
+  /// None, the usual case, without copying the three arrays: that copy went through `Array<ProcParseError>`'s
+  /// generic metadata, instantiated at run time for every listing (issue 18).
+  package var skipped: [ProcParseError] {
+    if queues.skipped.isEmpty && segments.skipped.isEmpty && semaphoreSets.skipped.isEmpty { return [] }
+    return queues.skipped + segments.skipped + semaphoreSets.skipped
+  }
 }
 
 /// What is known now of one object, looked up by id whatever the caller's permissions.
