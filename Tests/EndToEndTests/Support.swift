@@ -297,12 +297,24 @@ enum DifferentialRun {
 /// applied to util-linux's output before the comparison so that everything else is still compared byte for byte.
 enum DocumentedDifferences {
   /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
+  ///
+  /// swipcs's `--help` has one more section before that line, its namespace options (issue 15).
+  static let swipcsNamespaceSection = """
+
+    Namespace options:
+         --ns <pid|path>      act in the IPC namespace of a process or nsfs file
+         --all-namespaces     act in every IPC namespace in use
+
+    """
+
   static func apply(to result: ProcessResult, tool: String) -> ProcessResult {
     var changed = result
     let footer = Array("For more details see \(tool)(1).\n".utf8)
-    let ours = Array("For more details see sw\(tool)(1).\n".utf8)
+    let section = tool == "ipcs" ? Array(swipcsNamespaceSection.utf8) : []
+    let ours = section + Array("\nFor more details see sw\(tool)(1).\n".utf8)
     if changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) {
-      changed.stdout = Array(changed.stdout.dropLast(footer.count)) + ours
+      // The empty line before the footer is part of `ours`.
+      changed.stdout = Array(changed.stdout.dropLast(footer.count + 1)) + ours
     }
     return changed
   }

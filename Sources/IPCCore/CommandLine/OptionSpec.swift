@@ -29,6 +29,8 @@ package struct OptionSpec: Sendable {
     case keys(ObjectKind)
     /// Fixed words.
     case words([String])
+    /// The pids of processes in other IPC namespaces than the shell's.
+    case namespacePids
   }
 
   package let long: StaticString
@@ -55,14 +57,20 @@ package struct OptionSpec: Sendable {
   }
 
   /// A long option with no short form; `code` must be above 255 and unique in its tool.
-  package init(_ long: StaticString, code: Int32, argument: Argument = .none, help: String) {
+  package init(
+    _ long: StaticString,
+    code: Int32,
+    argument: Argument = .none,
+    help: String,
+    completion: Completion = .none
+  ) {
     precondition(code > 255, "a long-only option needs a code above the byte range")
     self.long = long
     self.short = nil
     self.argument = argument
     self.code = code
     self.help = help
-    self.completion = .none
+    self.completion = completion
   }
 
   /// `-i, --id <id>` or `    --human`, as util-linux's help columns show it.
@@ -83,6 +91,38 @@ package struct OptionSpec: Sendable {
 package enum CommonOptions {
   package static let help = OptionSpec("help", short: "h", help: "display this help")
   package static let version = OptionSpec("version", short: "V", help: "display version")
+}
+
+/// The namespace options of both tools, declared once (issue 15). Their codes are kept clear of each tool's own
+/// long-only options (swipcs's `--human` is 256).
+package enum NamespaceOptions {
+  /// `--ns PID|PATH`: everything happens in that IPC namespace, as under `nsenter --ipc -t PID`.
+  package static let ns = OptionSpec(
+    "ns",
+    code: 300,
+    argument: .required("<pid|path>"),
+    help: "act in the IPC namespace of a process or nsfs file",
+    completion: .namespacePids
+  )
+  /// `--all-namespaces`: every IPC namespace in use on the host, one after the other.
+  package static let allNamespaces = OptionSpec(
+    "all-namespaces",
+    code: 301,
+    help: "act in every IPC namespace in use"
+  )
+
+  /// Reads `--ns`'s argument; prints util-linux-style messages on failure.
+  package static func target(_ text: [UInt8], program: Program) -> NamespaceTarget? {
+    switch NamespaceTarget.parse(text) {
+    case .success(let target):
+      return target
+    case .failure(.outOfRange):
+      program.warn("failed to parse --ns argument: '\(text)': \(errno: Errno.outOfRange)")
+    case .failure(.invalid):
+      program.warn("failed to parse --ns argument: '\(text)' is neither a pid (greater than 0) nor a path")
+    }
+    return nil
+  }
 }
 
 extension [OptionSpec] {

@@ -13,6 +13,13 @@ package enum Swipcrm {
     )
   }
 
+  static func run(_ command: SwipcrmCommand, program: Program, to out: inout OutputBuffer) -> Int32 {
+    // Nothing is removed unless the namespace was entered.
+    guard NamespaceWalk.enter(command.namespace, program: program) else { return 1 }
+    return run(command.work, program: program, to: &out)
+  }
+
+  /// Does the work in the IPC namespace the thread is in.
   static func run(_ work: SwipcrmWork, program: Program, to out: inout OutputBuffer) -> Int32 {
     switch work {
     case .legacy(let kind, let ids):

@@ -8,6 +8,15 @@ package enum Swipcs {
   }
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
+    if options.allNamespaces {
+      return NamespaceWalk.forEach(program: program, to: &out) { out in runHere(options, program: program, to: &out) }
+    }
+    guard NamespaceWalk.enter(options.namespace, program: program) else { return 1 }
+    return runHere(options, program: program, to: &out)
+  }
+
+  /// Does the work in the IPC namespace the thread is in.
+  static func runHere(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     let decimalPoint = ProcessLocale.decimalPoint()

@@ -16,6 +16,10 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var unit: SizeUnit = .standard
   /// `-i ID`: the last one wins.
   package var id: Int32?
+  /// `--ns PID|PATH`: the last one wins.
+  package var namespace: NamespaceTarget?
+  /// `--all-namespaces`.
+  package var allNamespaces = false
 
   package init() {}
 
@@ -50,7 +54,7 @@ package enum SwipcsCommandLine {
   /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] = [
     id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-    CommonOptions.version, CommonOptions.help,
+    CommonOptions.version, CommonOptions.help, NamespaceOptions.ns, NamespaceOptions.allNamespaces,
   ]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
@@ -90,6 +94,10 @@ package enum SwipcsCommandLine {
       case summary: options.view = .summary
       case human: options.unit = .human
       case bytes: options.unit = .bytes
+      case NamespaceOptions.ns:
+        guard let target = NamespaceOptions.target(argument ?? [], program: program) else { return .failed }
+        options.namespace = target
+      case NamespaceOptions.allNamespaces: options.allNamespaces = true
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
@@ -101,6 +109,16 @@ package enum SwipcsCommandLine {
       program.warn("when using an ID, a single resource must be specified")
       return .failed
     }
+    if options.namespace != nil && options.allNamespaces {
+      program.warn("mutually exclusive arguments: --ns --all-namespaces")
+      program.tryHelp()
+      return .failed
+    }
+    if options.allNamespaces && options.id != nil {
+      program.warn("--all-namespaces cannot be used with -i: an id names an object of one namespace (use --ns)")
+      program.tryHelp()
+      return .failed
+    }
     if options.kinds.isEmpty { options.kinds = Set(ObjectKind.ipcsSections) }
     return .run(options)
   }
@@ -108,7 +126,8 @@ package enum SwipcsCommandLine {
   /// `--help` for `program`.
   package static func help(for program: Program) -> Message { helpLayout.render(for: program) }
 
-  /// `--help`, in ipcs's words and layout.
+  /// `--help`, in ipcs's words and layout; the namespace options are a section of their own after ipcs's, so that
+  /// the rest stays byte for byte ipcs's.
   package static let helpLayout = HelpText(
     usage: ["[resource-option...] [output-option]", "-m|-q|-s -i <id>"],
     summary: "Show information on IPC facilities.",
@@ -116,6 +135,7 @@ package enum SwipcsCommandLine {
       .init("Options:", column: 16, [id, CommonOptions.help, CommonOptions.version]),
       .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
+      .init("Namespace options:", column: 26, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
     ]
   )
 }
