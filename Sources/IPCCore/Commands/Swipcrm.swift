@@ -45,6 +45,29 @@ package enum Swipcrm {
     }
   }
 
+  /// `--all-namespaces -a KIND… --filter …` (issue 15): in every IPC namespace in use, under its header line,
+  /// removes the objects of `kinds` that `selected` takes, as `-a` does (dry run and `-v` included).
+  ///
+  /// Not reachable from the command line yet: the parser refuses `--all-namespaces` until the selection language
+  /// exists, since removing across namespaces without a selection would empty every container. Once `--filter`
+  /// parses into a predicate, the parser passes it here.
+  static func removeInEveryNamespace(
+    _ kinds: Set<ObjectKind>,
+    selected: (IPCObject) -> Bool,
+    verbose: Bool,
+    dryRun: Bool,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    NamespaceWalk.forEach(program: program, to: &out) { out in
+      execute(program: program, dryRun: dryRun, to: &out) { (remover: inout Remover, out) throws(FatalRemovalError) in
+        for kind in ObjectKind.ipcrmAll where kinds.contains(kind) {
+          try remover.removeAll(kind, verbose: verbose, selected: selected, to: &out)
+        }
+      }
+    }
+  }
+
   /// Runs `body` with a remover on the live kernel; exit status 1 when anything failed, as soon as a fatal error
   /// happens.
   private static func execute(

@@ -18,6 +18,11 @@ package struct NamespaceMembers: Equatable, Sendable {
   package var id: NamespaceID
   /// In ascending order.
   package var pids: [Int32]
+
+  package init(id: NamespaceID, pids: [Int32]) {
+    self.id = id
+    self.pids = pids
+  }
 }
 
 /// What a walk over `/proc` found.

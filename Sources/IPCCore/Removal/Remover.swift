@@ -84,18 +84,23 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   /// object, just before its `IPC_RMID`, so each object removed is the one just read, as it is now. A walk over
   /// the `*_STAT_ANY` snapshot would need a second read per object to learn the same (measured: 1.27 × ipcrm's
   /// time against 0.9 ×, `bench/removal.sh`).
+  ///
+  /// `selected` decides, on the object as just read, whether it goes: every object for `-a`; a selection
+  /// (`--filter`, still to come) for `--all-namespaces -a`.
   package mutating func removeAll(
     _ kind: ObjectKind,
     verbose: Bool,
+    selected: (IPCObject) -> Bool = { _ in true },
     to out: inout OutputBuffer
   )
     throws(FatalRemovalError)
   {
     let source =
       switch kind {
-      case .messageQueue: try removeAll(MessageQueue.self, verbose: verbose, to: &out)
-      case .sharedMemorySegment: try removeAll(SharedMemorySegment.self, verbose: verbose, to: &out)
-      case .semaphoreSet: try removeAll(SemaphoreSet.self, verbose: verbose, to: &out)
+      case .messageQueue: try removeAll(MessageQueue.self, verbose: verbose, selected: selected, to: &out)
+      case .sharedMemorySegment:
+        try removeAll(SharedMemorySegment.self, verbose: verbose, selected: selected, to: &out)
+      case .semaphoreSet: try removeAll(SemaphoreSet.self, verbose: verbose, selected: selected, to: &out)
       }
     if source == nil { throw reporter.notConfigured(kind) }
   }
@@ -103,11 +108,13 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   private mutating func removeAll<Row: SysVListable>(
     _ type: Row.Type,
     verbose: Bool,
+    selected: (IPCObject) -> Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) -> ListingSource? {
     var readable = catalog
     readable.sources = [.kernelReadableSlots]
     let (source, _) = try readable.visit(Row.self) { (row: Row) throws(FatalRemovalError) in
+      guard selected(row.object) else { return }
       try remove(Row.kind, id: row.id, byKey: false, verbose: verbose, to: &out)
     }
     return source
