@@ -18,12 +18,26 @@ _swipcs_ids() {
   done
 }
 
+# _swipcs_namespace_pids: the pids of the processes whose IPC namespace is not the shell's (for --ns).
+_swipcs_namespace_pids() {
+  local dir
+  for dir in /proc/[0-9]*; do
+    [[ -e $dir/ns/ipc && ! $dir/ns/ipc -ef /proc/$$/ns/ipc ]] && printf '%s\n' "${dir#/proc/}"
+  done
+}
+
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes --ns --all-namespaces"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""
+  # The argument of --ns (or --ns=): a pid of a process in another IPC namespace.
+  if [[ ${COMP_WORDS[COMP_CWORD - 1]-} == --ns ||
+    (${COMP_WORDS[COMP_CWORD - 1]-} == = && ${COMP_WORDS[COMP_CWORD - 2]-} == --ns) ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$(_swipcs_namespace_pids)" -- "$cur")
+    return
+  fi
   # Every word but the one being completed, before or after it, names kinds (-m, -qi, --shmems, -a); whether the
   # word being completed is the argument of -i/--id follows from the words before it.
   local i j word letter argument=0 pending=0 kinds=()

@@ -64,6 +64,14 @@ function __swipcs_ids --description 'ids of the IPC kinds named on the command l
     end
 end
 
+function __swipcs_namespace_pids --description 'pids of the processes in another IPC namespace than the shell'
+    for dir in /proc/[0-9]*
+        test -e $dir/ns/ipc; or continue
+        test $dir/ns/ipc -ef /proc/$fish_pid/ns/ipc; and continue
+        string replace /proc/ '' -- $dir
+    end
+end
+
 complete -c swipcs -f
 complete -c swipcs -s i -l id -x -a '(__swipcs_ids)' -d 'print details on resource identified by id'
 complete -c swipcs -s h -l help -d 'display this help'
@@ -79,3 +87,5 @@ complete -c swipcs -s l -l limits -d 'show resource limits'
 complete -c swipcs -s u -l summary -d 'show status summary'
 complete -c swipcs -l human -d 'show sizes in human-readable format'
 complete -c swipcs -s b -l bytes -d 'show sizes in bytes'
+complete -c swipcs -l ns -x -a '(__swipcs_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
+complete -c swipcs -l all-namespaces -d 'act in every IPC namespace in use'
