@@ -27,7 +27,9 @@ function __swipcrm_type_next --description 'true when the word before the cursor
 end
 
 function __swipcrm_namespace_pids --description 'pids of the processes in another IPC namespace than the shell'
-    for dir in /proc/[0-9]*
+    # fish globs have no [0-9]: every entry of /proc, the numeric ones kept.
+    for dir in /proc/*
+        string match -qr '^/proc/[0-9]+$' -- $dir; or continue
         test -e $dir/ns/ipc; or continue
         test $dir/ns/ipc -ef /proc/$fish_pid/ns/ipc; and continue
         string replace /proc/ '' -- $dir

@@ -65,7 +65,9 @@ function __swipcs_ids --description 'ids of the IPC kinds named on the command l
 end
 
 function __swipcs_namespace_pids --description 'pids of the processes in another IPC namespace than the shell'
-    for dir in /proc/[0-9]*
+    # fish globs have no [0-9]: every entry of /proc, the numeric ones kept.
+    for dir in /proc/*
+        string match -qr '^/proc/[0-9]+$' -- $dir; or continue
         test -e $dir/ns/ipc; or continue
         test $dir/ns/ipc -ef /proc/$fish_pid/ns/ipc; and continue
         string replace /proc/ '' -- $dir
