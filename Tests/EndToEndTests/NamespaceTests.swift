@@ -29,15 +29,17 @@ struct NamespaceEndToEndTests {
     for shell in shells {
       script += "echo '##\(shell.rawValue)'\n" + CompletionTests.script(shell, completionCases) + "\n"
     }
+    let namespaces = ["unshare", "--pid", "--fork", "--mount-proc", "--ipc"]
     let result = try Support.run(
-      ["unshare", "--pid", "--fork", "--mount-proc", "--ipc", "bash", "-c", script, Support.scriptsDirectory + "/namespaces.sh"],
+      namespaces + ["bash", "-c", script, Support.scriptsDirectory + "/namespaces.sh"],
       environment: [
         "WORK": work, "SWIPCS": Support.product("swipcs"), "SWIPCRM": Support.product("swipcrm"),
         "FIXTURE": Support.product("ipc-fixture"),
       ]
     )
     let text = String(decoding: result.stdout, as: UTF8.self)
-    try #require(result.status == 0, "status \(result.status): \(text) \(String(decoding: result.stderr, as: UTF8.self))")
+    let errors = String(decoding: result.stderr, as: UTF8.self)
+    try #require(result.status == 0, "status \(result.status): \(text) \(errors)")
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let failures = lines.filter { $0.hasPrefix("FAIL: ") }
     var section = ""
@@ -55,8 +57,9 @@ struct NamespaceEndToEndTests {
       default:
         if line == "@@" {
           offered[section]?.append([])
-        } else if !line.isEmpty {
-          offered[section]![offered[section]!.count - 1].append(line)
+        } else if !line.isEmpty, var answers = offered[section] {
+          answers[answers.count - 1].append(line)
+          offered[section] = answers
         }
       }
     }

@@ -2,8 +2,10 @@ import IPCCore
 import IPCModel
 import Testing
 
-/// The pure parts of issue 15: container ids from cgroup paths, `--ns` arguments, the namespace scan over a fake
-/// `/proc`, the header line, and `-a` with a selection. No namespace is entered here.
+/// The pure parts of issue 15.
+///
+/// Container ids from cgroup paths, `--ns` arguments, the namespace scan over a fake `/proc`, the header line,
+/// and `-a` with a selection. No namespace is entered here.
 struct NamespaceTests {
   static let id64 = "4f1c2a9b0e7d3c5a6b8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b"
   static let otherID = String(repeating: "ab", count: 32)
@@ -156,10 +158,14 @@ struct NamespaceTests {
     try remover.removeAll(
       .sharedMemorySegment,
       verbose: true,
-      selected: { $0.name == .systemV(SysVIdentity(kind: .sharedMemorySegment, id: 163_845, key: IPCKey(rawValue: 300))) },
+      selected: Self.isSegment163845,
       to: &out
     )
     #expect(kernel.log.removed == [163_845])
     #expect(out.bytes.text == "removing shared memory segment id `163845'\n")
+  }
+
+  static func isSegment163845(_ object: IPCObject) -> Bool {
+    object.name == .systemV(SysVIdentity(kind: .sharedMemorySegment, id: 163_845, key: IPCKey(rawValue: 300)))
   }
 }

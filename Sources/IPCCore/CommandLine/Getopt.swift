@@ -36,7 +36,8 @@ package struct OptionParser {
     cipc_getopt_reset()
   }
 
-  /// Keeps util-linux's abbreviations working where swipcs added a longer option that extends an old name:
+  /// Keeps util-linux's abbreviations working where swipcs added a longer option that extends an old name.
+  ///
   /// `--al` meant `--all` to ipcs and ipcrm, and would be ambiguous next to `--all-namespaces`. A long-option word
   /// that abbreviates several options, one of whose names all the others extend, is rewritten to that option's
   /// full name before getopt reads it. Words that are option arguments, and the words after `--` (or after the

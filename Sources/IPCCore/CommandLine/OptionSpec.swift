@@ -93,7 +93,9 @@ package enum CommonOptions {
   package static let version = OptionSpec("version", short: "V", help: "display version")
 }
 
-/// The namespace options of both tools, declared once (issue 15). Their codes are kept clear of each tool's own
+/// The namespace options of both tools, declared once (issue 15).
+///
+/// Their codes are kept clear of each tool's own
 /// long-only options (swipcs's `--human` is 256).
 package enum NamespaceOptions {
   /// `--ns PID|PATH`: everything happens in that IPC namespace, as under `nsenter --ipc -t PID`.

@@ -2,8 +2,9 @@ package import IPCModel
 
 /// Where each tool does its work: the caller's IPC namespace, the one `--ns` names, or every one in use.
 package enum NamespaceWalk {
-  /// `--ns`: enters the namespace `target` names, for the rest of the process, as `nsenter --ipc` does. On
-  /// failure prints why (naming the namespace and the privilege it needs) and returns false: nothing may be done.
+  /// `--ns`: enters the namespace `target` names, for the rest of the process, as `nsenter --ipc` does.
+  ///
+  /// On failure prints why (naming the namespace and the privilege it needs) and returns false: nothing may be done.
   package static func enter(_ target: NamespaceTarget?, program: Program) -> Bool {
     guard let target else { return true }
     do throws(NamespaceError) {

@@ -20,8 +20,10 @@ package struct NamespaceError: Error {
   package var message: Message
 }
 
-/// An IPC namespace, held open: its nsfs file is opened once, checked to be an IPC namespace's, and every later
-/// step (its id, entering it) uses that descriptor, never the path again. A pid that exits and is reused after
+/// An IPC namespace, held open.
+///
+/// Its nsfs file is opened once, checked to be an IPC namespace's, and every later step (its id, entering it)
+/// uses that descriptor, never the path again. A pid that exits and is reused after
 /// the open cannot redirect anything.
 ///
 /// This file holds the namespace calls (`open`, `fstat`, `fstatfs`, the `NS_GET_NSTYPE` ioctl, `setns`).

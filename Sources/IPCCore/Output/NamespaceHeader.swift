@@ -1,6 +1,6 @@
 package import IPCModel
 
-/// The line that opens each namespace's block under `--all-namespaces`:
+/// The line that opens each namespace's block under `--all-namespaces`.
 ///
 ///     ==== IPC namespace 4026532180 (pid 2345 postgres, 6 processes, docker 4f1c2a9b0e7d) ====
 ///
