@@ -1,4 +1,6 @@
-# swipcs: build, install and uninstall the two tools with their man pages and shell completions.
+# swipcs: build, install and uninstall the two tools with their man pages, shell completions and the systemd
+# units that refresh the metrics file (contrib/systemd; not enabled by install: systemctl enable --now
+# swipcs-textfile.timer).
 #
 #   make                      release binaries (.build/release/swipcs, swipcrm)
 #   make install              into $(DESTDIR)$(PREFIX), PREFIX=/usr/local by default
@@ -19,6 +21,9 @@ MANDIR = $(PREFIX)/share/man/man1
 BASHDIR = $(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(PREFIX)/share/zsh/site-functions
 FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+# systemd's unit search path has both /usr/local/lib/systemd/system and /usr/lib/systemd/system, so this default
+# works for either PREFIX. A distribution's own directory: UNITDIR="$(pkg-config --variable=systemdsystemunitdir systemd)".
+UNITDIR = $(PREFIX)/lib/systemd/system
 # The directories install made, one a line, without DESTDIR: uninstall removes those (and only those) it leaves
 # empty. A directory that existed before install, even an empty one (Debian has /usr/local/share/man, and zsh's
 # postinst makes /usr/local/share/zsh/site-functions), is never listed, so never removed.
@@ -26,10 +31,11 @@ DATADIR = $(PREFIX)/share/swipcs
 MADEDIRS = $(DATADIR)/installed-directories
 RELEASE = .build/release
 
-DIRS = $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(DATADIR)
+DIRS = $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(UNITDIR) $(DATADIR)
 INSTALLED = $(BINDIR)/swipcs $(BINDIR)/swipcrm $(MANDIR)/swipcs.1 $(MANDIR)/swipcrm.1 \
 	$(BASHDIR)/swipcs $(BASHDIR)/swipcrm $(ZSHDIR)/_swipcs $(ZSHDIR)/_swipcrm \
-	$(FISHDIR)/swipcs.fish $(FISHDIR)/swipcrm.fish $(MADEDIRS)
+	$(FISHDIR)/swipcs.fish $(FISHDIR)/swipcrm.fish \
+	$(UNITDIR)/swipcs-textfile.service $(UNITDIR)/swipcs-textfile.timer $(MADEDIRS)
 
 .PHONY: all build install uninstall check-man
 
@@ -55,6 +61,9 @@ install: build
 	$(INSTALL) -m 0644 completions/swipcrm.bash $(DESTDIR)$(BASHDIR)/swipcrm
 	$(INSTALL) -m 0644 completions/_swipcs completions/_swipcrm $(DESTDIR)$(ZSHDIR)/
 	$(INSTALL) -m 0644 completions/swipcs.fish completions/swipcrm.fish $(DESTDIR)$(FISHDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/swipcs-textfile.service > $(DESTDIR)$(UNITDIR)/swipcs-textfile.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/swipcs-textfile.service
+	$(INSTALL) -m 0644 contrib/systemd/swipcs-textfile.timer $(DESTDIR)$(UNITDIR)/
 
 # The made directories deepest first (a path sorts after its parent), each removed if it is still there and empty.
 uninstall:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Listing benchmark: in a private IPC namespace holding 32,000 objects of each kind, times the full listing of
-# swipcs, of util-linux ipcs, and of `cat /proc/sysvipc/{shm,msg,sem}`, and the start-up of `swipcs -m` and
+# swipcs, of `swipcs --json` and `swipcs -o KEY,ID,OWNER,SIZE --raw`, of util-linux ipcs, and of
+# `cat /proc/sysvipc/{shm,msg,sem}`, and the start-up of `swipcs -m` and
 # `ipcs -m` on an empty namespace. Prints medians, peak memory and the ratios the foundation issue sets as targets.
 #
 #   bench/listing.sh [RUNS]        (default 11 runs per command; needs root or unprivileged user namespaces)
@@ -49,11 +50,15 @@ rm -f /tmp/bench-new.$$ /tmp/bench-ref.$$
 i=0
 while [ $i -lt "$runs" ]; do
   time_once swipcs "$swipcs"
+  time_once json "$swipcs" --json
+  time_once raw "$swipcs" -o KEY,ID,OWNER,SIZE --raw
   time_once ipcs /usr/bin/ipcs
   time_once cat cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem
   i=$((i + 1))
 done
 report swipcs "$swipcs"
+report json "$swipcs" --json
+report raw "$swipcs" -o KEY,ID,OWNER,SIZE --raw
 report ipcs /usr/bin/ipcs
 report cat cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem
 INNER
@@ -92,6 +97,8 @@ echo "$results" | awk -v starts="$starts" '
     printf "swipcs / cat  = %.3f (target <= 0.7)\n", t["swipcs"] / t["cat"]
     printf "swipcs / ipcs = %.3f\n", t["swipcs"] / t["ipcs"]
     printf "swipcs peak memory = %.1f MiB at 96,000 objects (target <= 16 MiB)\n", m["swipcs"] / 1024
+    printf "swipcs --json / swipcs = %.3f (target <= 1.2), peak %.1f MiB\n", t["json"] / t["swipcs"], m["json"] / 1024
+    printf "swipcs -o KEY,ID,OWNER,SIZE --raw / swipcs = %.3f (target <= 1.2), peak %.1f MiB\n", t["raw"] / t["swipcs"], m["raw"] / 1024
   }'
 echo "$starts" | awk '{ s[$1] += $2; n[$1]++ } END {
   printf "start-up: swipcs -m %.0f us, ipcs -m %.0f us, ratio %.2f\n", s["swipcs-m"] / n["swipcs-m"], s["ipcs-m"] / n["ipcs-m"], (s["swipcs-m"] / n["swipcs-m"]) / (s["ipcs-m"] / n["ipcs-m"]) }'

@@ -1,4 +1,5 @@
-# bash completion for swipcrm. Ids and keys come from /proc/sysvipc, read with shell builtins.
+# bash completion for swipcrm. Ids and keys come from /proc/sysvipc, POSIX names from /dev/shm (and /dev/mqueue
+# where it is mounted), read with shell builtins.
 # Needs no bash-completion package: `source` this file, or let bash-completion load it by name.
 
 # _swipcrm_objects KIND FIELD: the ids (FIELD=id) or keys (FIELD=key, as 0x%08x, IPC_PRIVATE left out) of KIND.
@@ -17,6 +18,31 @@ _swipcrm_objects() {
   } < "/proc/sysvipc/$1"
 }
 
+# _swipcrm_posix_names KIND: the names of the POSIX objects of KIND (pshm, psem: regular files of /dev/shm, never a
+# symlink; pmsg: /dev/mqueue's queues, only where it is mounted).
+_swipcrm_posix_names() {
+  local entry name
+  case $1 in
+  pshm)
+    for entry in /dev/shm/*; do
+      name=${entry##*/}
+      [[ -f $entry && ! -L $entry && $name != sem.?* ]] && printf '%s\n' "$name"
+    done
+    ;;
+  psem)
+    for entry in /dev/shm/sem.?*; do
+      [[ -f $entry && ! -L $entry ]] && printf '%s\n' "${entry##*/sem.}"
+    done
+    ;;
+  pmsg)
+    for entry in /dev/mqueue/*; do
+      [[ -f $entry ]] && printf '/%s\n' "${entry##*/}"
+    done
+    ;;
+  esac
+  return 0
+}
+
 # _swipcrm_namespace_pids: the pids of the processes whose IPC namespace is not the shell's (for --ns).
 _swipcrm_namespace_pids() {
   local dir
@@ -27,8 +53,9 @@ _swipcrm_namespace_pids() {
 
 _swipcrm() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key -a --all -n --dry-run -v --verbose -h --help -V --version --ns --all-namespaces"
+  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key --posix-shmem --posix-mqueue --posix-semaphore -a --all -n --dry-run -v --verbose -h --help -V --version --ns --all-namespaces"
   local types="shm msg sem"
+  local all_types="shm pshm msg pmsg sem psem"
   # With the default COMP_WORDBREAKS, "--all=sh" arrives as the words "--all", "=", "sh", and "--all=" as
   # "--all", "=" with the cursor on "=".
   [[ $cur == = ]] && cur=""
@@ -50,7 +77,7 @@ _swipcrm() {
       word=${COMP_WORDS[i]}
       if [[ -n $pending ]]; then
         letter=$pending pending=""
-        [[ $letter != a || $word == @(shm|msg|sem) ]] && continue
+        [[ $letter != a || $word == @(shm|msg|sem|pshm|pmsg|psem) ]] && continue
       fi
       case $word in
       --)
@@ -63,6 +90,9 @@ _swipcrm() {
       --queue-key) pending=Q ;;
       --semaphore-id) pending=s ;;
       --semaphore-key) pending=S ;;
+      --posix-shmem) pending=pshm ;;
+      --posix-mqueue) pending=pmsg ;;
+      --posix-semaphore) pending=psem ;;
       --all) pending=a ;;
       -[!-]*)
         # A cluster of short options: an option with an argument takes the rest of the word, or the next word.
@@ -90,8 +120,9 @@ _swipcrm() {
     M) candidates=$(_swipcrm_objects shm key) ;;
     Q) candidates=$(_swipcrm_objects msg key) ;;
     S) candidates=$(_swipcrm_objects sem key) ;;
-    a=) candidates=$types ;;
-    a) candidates="$types $opts" ;;
+    pshm | pmsg | psem) candidates=$(_swipcrm_posix_names "$pending") ;;
+    a=) candidates=$all_types ;;
+    a) candidates="$all_types $opts" ;;
     *)
       candidates=$opts
       ((COMP_CWORD == 1)) && candidates+=" $types"

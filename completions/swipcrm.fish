@@ -1,4 +1,5 @@
-# fish completion for swipcrm. Ids and keys come from /proc/sysvipc, read with fish builtins.
+# fish completion for swipcrm. Ids and keys come from /proc/sysvipc, POSIX names from /dev/shm (and /dev/mqueue
+# where it is mounted), read with fish builtins.
 
 function __swipcrm_objects --description 'ids, or keys as 0x%08x (IPC_PRIVATE left out), of one IPC kind'
     test -r /proc/sysvipc/$argv[1]; or return
@@ -10,6 +11,24 @@ function __swipcrm_objects --description 'ids, or keys as 0x%08x (IPC_PRIVATE le
             printf '0x%08x\n' (math "($key + 4294967296) % 4294967296")
         end
     end </proc/sysvipc/$argv[1]
+end
+
+function __swipcrm_posix_names --description 'names of the POSIX objects of one kind (pshm, psem, pmsg)'
+    switch $argv[1]
+        case pshm
+            for entry in /dev/shm/*
+                set -l name (string replace -r '.*/' '' -- $entry)
+                test -f $entry; and not test -L $entry; and not string match -qr '^sem\..' -- $name; and echo $name
+            end
+        case psem
+            for entry in /dev/shm/sem.?*
+                test -f $entry; and not test -L $entry; and string replace -r '.*/sem\.' '' -- $entry
+            end
+        case pmsg
+            for entry in /dev/mqueue/*
+                test -f $entry; and echo /(string replace -r '.*/' '' -- $entry)
+            end
+    end
 end
 
 function __swipcrm_legacy --description 'true when the first word is shm, msg or sem'
@@ -45,8 +64,11 @@ complete -c swipcrm -s q -l queue-id -x -a '(__swipcrm_objects msg id)' -d 'remo
 complete -c swipcrm -s Q -l queue-key -x -a '(__swipcrm_objects msg key)' -d 'remove message queue by key'
 complete -c swipcrm -s s -l semaphore-id -x -a '(__swipcrm_objects sem id)' -d 'remove semaphore by id'
 complete -c swipcrm -s S -l semaphore-key -x -a '(__swipcrm_objects sem key)' -d 'remove semaphore by key'
-complete -c swipcrm -s a -l all -a 'shm msg sem' -d 'remove all (in the specified category)'
-complete -c swipcrm -n __swipcrm_type_next -a 'shm msg sem' -d 'remove all of this type'
+complete -c swipcrm -l posix-shmem -x -a '(__swipcrm_posix_names pshm)' -d 'remove POSIX shared memory segment by name'
+complete -c swipcrm -l posix-mqueue -x -a '(__swipcrm_posix_names pmsg)' -d 'remove POSIX message queue by name'
+complete -c swipcrm -l posix-semaphore -x -a '(__swipcrm_posix_names psem)' -d 'remove POSIX semaphore by name'
+complete -c swipcrm -s a -l all -a 'shm pshm msg pmsg sem psem' -d 'remove all (in the specified category)'
+complete -c swipcrm -n __swipcrm_type_next -a 'shm pshm msg pmsg sem psem' -d 'remove all of this type'
 complete -c swipcrm -s n -l dry-run -d 'show what would be removed, and remove nothing'
 complete -c swipcrm -s v -l verbose -d 'explain what is being done'
 complete -c swipcrm -s h -l help -d 'display this help'

@@ -26,40 +26,64 @@ _swipcs_namespace_pids() {
   done
 }
 
+# The columns of -o/--output, as `swipcs --help` lists them.
+_swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%"
+
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes --ns --all-namespaces"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores --ns --all-namespaces"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""
-  # The argument of --ns (or --ns=): a pid of a process in another IPC namespace.
-  if [[ ${COMP_WORDS[COMP_CWORD - 1]-} == --ns ||
-    (${COMP_WORDS[COMP_CWORD - 1]-} == = && ${COMP_WORDS[COMP_CWORD - 2]-} == --ns) ]]; then
+  # The argument of --textfile (a file name), of --ns (a pid of a process in another IPC namespace) and of
+  # --prometheus= (one word), attached with = or not.
+  local before=${COMP_WORDS[COMP_CWORD - 1]-} attached=0
+  if [[ ${COMP_WORDS[COMP_CWORD]} == = ]]; then
+    attached=1
+  elif [[ $before == = ]]; then
+    attached=1
+    before=${COMP_WORDS[COMP_CWORD - 2]-}
+  fi
+  if [[ $before == --textfile ]]; then
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    return
+  fi
+  if [[ $before == --ns ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$(_swipcs_namespace_pids)" -- "$cur")
+    return
+  fi
+  if [[ $before == --prometheus ]] && ((attached)); then
+    mapfile -t COMPREPLY < <(compgen -W objects -- "$cur")
     return
   fi
   # Every word but the one being completed, before or after it, names kinds (-m, -qi, --shmems, -a); whether the
   # word being completed is the argument of -i/--id follows from the words before it.
-  local i j word letter argument=0 pending=0 kinds=()
+  # argument: what the word being completed is the argument of (id, output, time-format), if anything.
+  local i j word letter argument="" pending="" kinds=()
   for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
     word=${COMP_WORDS[i]}
-    if ((pending)); then
-      pending=0
-      ((i == COMP_CWORD)) && argument=1
+    if [[ -n $pending ]]; then
+      ((i == COMP_CWORD)) && argument=$pending
+      pending=""
       continue
     fi
     ((i == COMP_CWORD)) && continue
     case $word in
     --) break ;;
-    --id)
+    --id | --output | --time-format)
       if [[ ${COMP_WORDS[i + 1]-} == = ]]; then
         ((i++))
         if ((i == COMP_CWORD)); then
-          argument=1
+          argument=${word#--}
           continue
         fi
       fi
-      pending=1
+      pending=${word#--}
+      ;;
+    --textfile | --ns)
+      # Its file name or pid is not an option word.
+      [[ ${COMP_WORDS[i + 1]-} == = ]] && ((i++))
+      ((i++))
       ;;
     --shmems) kinds+=(shm) ;;
     --queues) kinds+=(msg) ;;
@@ -75,8 +99,10 @@ _swipcs() {
         q) kinds+=(msg) ;;
         s) kinds+=(sem) ;;
         a) kinds+=(shm msg sem) ;;
-        i)
-          ((j == ${#word} - 1)) && pending=1
+        i | o)
+          if ((j == ${#word} - 1)); then
+            [[ $letter == i ]] && pending=id || pending=output
+          fi
           break
           ;;
         esac
@@ -84,9 +110,17 @@ _swipcs() {
       ;;
     esac
   done
-  if ((argument)); then
+  if [[ $argument == id ]]; then
     ((${#kinds[@]})) || kinds=(shm msg sem)
     mapfile -t COMPREPLY < <(compgen -W "$(_swipcs_ids "${kinds[@]}")" -- "$cur")
+  elif [[ $argument == output ]]; then
+    # A list: complete the name after the last comma, keeping what comes before it (and a leading +).
+    local head="" name=$cur
+    [[ $cur == *,* ]] && head=${cur%,*}, name=${cur##*,}
+    [[ -z $head && $name == +* ]] && head=+ name=${name#+}
+    mapfile -t COMPREPLY < <(compgen -P "$head" -W "$_swipcs_columns" -- "${name^^}")
+  elif [[ $argument == time-format ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "short full iso" -- "$cur")
   else
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
   fi

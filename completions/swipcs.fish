@@ -10,7 +10,7 @@ function __swipcs_kinds --description 'the IPC kinds named by option words (-m, 
         switch $word
             case --
                 return
-            case --id
+            case --id --textfile
                 set argument 1
             case --shmems
                 echo shm
@@ -74,6 +74,16 @@ function __swipcs_namespace_pids --description 'pids of the processes in another
     end
 end
 
+# The columns of -o/--output: after the last comma of the list typed so far.
+function __swipcs_columns --description 'column names for -o'
+    set -l current (commandline -ct)
+    set -l head (string replace -r -- '^(-o|--output=)' '' $current)
+    set -l prefix (string match -r -- '^.*,' $head)
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
+        echo $prefix$column
+    end
+end
+
 complete -c swipcs -f
 complete -c swipcs -s i -l id -x -a '(__swipcs_ids)' -d 'print details on resource identified by id'
 complete -c swipcs -s h -l help -d 'display this help'
@@ -88,6 +98,20 @@ complete -c swipcs -s c -l creator -d 'show creator and owner'
 complete -c swipcs -s l -l limits -d 'show resource limits'
 complete -c swipcs -s u -l summary -d 'show status summary'
 complete -c swipcs -l human -d 'show sizes in human-readable format'
+complete -c swipcs -l posix-shmems -d 'POSIX shared memory objects'
+complete -c swipcs -l posix-mqueues -d 'POSIX message queues'
+complete -c swipcs -l posix-semaphores -d 'POSIX named semaphores'
 complete -c swipcs -s b -l bytes -d 'show sizes in bytes'
+complete -c swipcs -s o -l output -x -a '(__swipcs_columns)' -d 'define the columns to output'
+complete -c swipcs -s J -l json -d 'use the JSON output format'
+complete -c swipcs -s r -l raw -d 'display in raw mode'
+complete -c swipcs -s e -l export -d 'display in an export-able output format'
+complete -c swipcs -l noheadings -d "don't print headings"
+complete -c swipcs -l notruncate -d "don't truncate output"
+complete -c swipcs -l time-format -x -a 'short full iso' -d 'display dates in short, full or iso format'
+complete -c swipcs -s P -l numeric-perms -d 'print numeric permissions (PERMS column)'
+complete -c swipcs -s g -l global -d 'info about system-wide usage'
+complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Prometheus text format'
+complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'
 complete -c swipcs -l ns -x -a '(__swipcs_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
 complete -c swipcs -l all-namespaces -d 'act in every IPC namespace in use'

@@ -25,6 +25,8 @@ struct CompletionTests {
     /// The keys of one kind as 0x%08x, IPC_PRIVATE left out.
     case keys(String)
     case words([String])
+    /// The names of the POSIX objects of a kind (`pshm`, `psem`) the script made in its private `/dev/shm`.
+    case names(String)
   }
 
   struct Case: Sendable, CustomStringConvertible {
@@ -41,57 +43,74 @@ struct CompletionTests {
   }
 
   static let types = ["shm", "msg", "sem"]
+  /// What `-a` takes: the System V and the POSIX types.
+  static let allTypes = ["shm", "pshm", "msg", "pmsg", "sem", "psem"]
 
-  static let cases: [Case] = [
-    // swipcrm: ids and keys of the kind of the option.
-    Case(line: "swipcrm -m ", expected: .ids(["shm"])),
-    Case(line: "swipcrm -q ", expected: .ids(["msg"])),
-    Case(line: "swipcrm -s ", expected: .ids(["sem"])),
-    Case(line: "swipcrm -vs ", expected: .ids(["sem"])),
-    Case(line: "swipcrm -m 1 -q ", expected: .ids(["msg"])),
-    Case(line: "swipcrm -M 0x", expected: .keys("shm")),
-    Case(line: "swipcrm -Q ", expected: .keys("msg")),
-    Case(line: "swipcrm -S ", expected: .keys("sem")),
-    Case(line: "swipcrm --shmem-id=", expected: .ids(["shm"]), fishPrefix: "--shmem-id="),
-    Case(line: "swipcrm --queue-key=", expected: .keys("msg"), fishPrefix: "--queue-key="),
-    Case(line: "swipcrm --semaphore-id ", expected: .ids(["sem"])),
-    // The old form.
-    Case(line: "swipcrm ", expected: .words(types), ignoringOptions: true),
-    Case(line: "swipcrm shm ", expected: .ids(["shm"])),
-    Case(line: "swipcrm msg 1 ", expected: .ids(["msg"])),
-    Case(line: "swipcrm sem ", expected: .ids(["sem"])),
-    // -a and --all: the type attached or as the next word.
-    Case(line: "swipcrm -a ", expected: .words(types), ignoringOptions: true),
-    Case(line: "swipcrm -va ", expected: .words(types), ignoringOptions: true),
-    Case(line: "swipcrm -m 1 -a ", expected: .words(types), ignoringOptions: true),
-    Case(line: "swipcrm --all ", expected: .words(types), ignoringOptions: true),
-    Case(line: "swipcrm --all=", expected: .words(types), fishPrefix: "--all="),
-    Case(line: "swipcrm -a s", expected: .words(["shm", "sem"])),
-    Case(line: "swipcrm -a shm -s ", expected: .ids(["sem"])),
-    // swipcs -i: the ids of the kind selected, wherever it is selected; of all kinds, each once, when none is.
-    Case(line: "swipcs -mi ", expected: .ids(["shm"])),
-    Case(line: "swipcs -qi ", expected: .ids(["msg"])),
-    Case(line: "swipcs -tsi ", expected: .ids(["sem"])),
-    Case(line: "swipcs -m -i ", expected: .ids(["shm"])),
-    Case(line: "swipcs -q --id ", expected: .ids(["msg"])),
-    Case(line: "swipcs --semaphores --id=", expected: .ids(["sem"]), fishPrefix: "--id="),
-    Case(line: "swipcs --id=", expected: .ids(types), fishPrefix: "--id="),
-    Case(line: "swipcs -i ", expected: .ids(types)),
-    Case(line: "swipcs -a -i ", expected: .ids(types)),
-    Case(line: "swipcs -qi", expected: .ids(["msg"]), shells: [.zsh, .fish], fishPrefix: "-qi"),
-    // The kind after the cursor (fish's `complete -C` has the cursor at the end).
-    Case(line: "swipcs -i ^ -q", expected: .ids(["msg"]), shells: [.bash, .zsh]),
-    Case(line: "swipcs --id ^ --shmems", expected: .ids(["shm"]), shells: [.bash, .zsh]),
-    Case(line: "swipcs -i ^ -ts", expected: .ids(["sem"]), shells: [.bash, .zsh]),
-    // Options.
-    Case(line: "swipcrm --dr", expected: .words(["--dry-run"])),
-    Case(line: "swipcs --h", expected: .words(["--help", "--human"])),
-    Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
-  ]
+  /// The POSIX names offered from a private tmpfs on /dev/shm: only as root, where the namespace has its own mounts.
+  static let posixCases: [Case] =
+    Namespaces.mode == .root
+    ? [
+      Case(line: "swipcrm --posix-shmem ", expected: .names("pshm")),
+      Case(line: "swipcrm -m 1 --posix-semaphore=", expected: .names("psem"), fishPrefix: "--posix-semaphore="),
+      Case(line: "swipcrm -a p", expected: .words(["pshm", "pmsg", "psem"])),
+      Case(line: "swipcrm --posix-s", expected: .words(["--posix-shmem", "--posix-semaphore"])),
+    ] : []
+
+  static let cases: [Case] =
+    posixCases + [
+      // swipcrm: ids and keys of the kind of the option.
+      Case(line: "swipcrm -m ", expected: .ids(["shm"])),
+      Case(line: "swipcrm -q ", expected: .ids(["msg"])),
+      Case(line: "swipcrm -s ", expected: .ids(["sem"])),
+      Case(line: "swipcrm -vs ", expected: .ids(["sem"])),
+      Case(line: "swipcrm -m 1 -q ", expected: .ids(["msg"])),
+      Case(line: "swipcrm -M 0x", expected: .keys("shm")),
+      Case(line: "swipcrm -Q ", expected: .keys("msg")),
+      Case(line: "swipcrm -S ", expected: .keys("sem")),
+      Case(line: "swipcrm --shmem-id=", expected: .ids(["shm"]), fishPrefix: "--shmem-id="),
+      Case(line: "swipcrm --queue-key=", expected: .keys("msg"), fishPrefix: "--queue-key="),
+      Case(line: "swipcrm --semaphore-id ", expected: .ids(["sem"])),
+      // The old form.
+      Case(line: "swipcrm ", expected: .words(types), ignoringOptions: true),
+      Case(line: "swipcrm shm ", expected: .ids(["shm"])),
+      Case(line: "swipcrm msg 1 ", expected: .ids(["msg"])),
+      Case(line: "swipcrm sem ", expected: .ids(["sem"])),
+      // -a and --all: the type attached or as the next word.
+      Case(line: "swipcrm -a ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm -va ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm -m 1 -a ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm --all ", expected: .words(allTypes), ignoringOptions: true),
+      Case(line: "swipcrm --all=", expected: .words(allTypes), fishPrefix: "--all="),
+      Case(line: "swipcrm -a s", expected: .words(["shm", "sem"])),
+      Case(line: "swipcrm -a shm -s ", expected: .ids(["sem"])),
+      // swipcs -i: the ids of the kind selected, wherever it is selected; of all kinds, each once, when none is.
+      Case(line: "swipcs -mi ", expected: .ids(["shm"])),
+      Case(line: "swipcs -qi ", expected: .ids(["msg"])),
+      Case(line: "swipcs -tsi ", expected: .ids(["sem"])),
+      Case(line: "swipcs -m -i ", expected: .ids(["shm"])),
+      Case(line: "swipcs -q --id ", expected: .ids(["msg"])),
+      Case(line: "swipcs --semaphores --id=", expected: .ids(["sem"]), fishPrefix: "--id="),
+      Case(line: "swipcs --id=", expected: .ids(types), fishPrefix: "--id="),
+      Case(line: "swipcs -i ", expected: .ids(types)),
+      Case(line: "swipcs -a -i ", expected: .ids(types)),
+      Case(line: "swipcs -qi", expected: .ids(["msg"]), shells: [.zsh, .fish], fishPrefix: "-qi"),
+      // The kind after the cursor (fish's `complete -C` has the cursor at the end).
+      Case(line: "swipcs -i ^ -q", expected: .ids(["msg"]), shells: [.bash, .zsh]),
+      Case(line: "swipcs --id ^ --shmems", expected: .ids(["shm"]), shells: [.bash, .zsh]),
+      Case(line: "swipcs -i ^ -ts", expected: .ids(["sem"]), shells: [.bash, .zsh]),
+      // Options.
+      Case(line: "swipcrm --dr", expected: .words(["--dry-run"])),
+      Case(line: "swipcs --h", expected: .words(["--help", "--human"])),
+      Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
+      Case(line: "swipcs --prometheus=", expected: .words(["objects"]), fishPrefix: "--prometheus="),
+      Case(line: "swipcs --prometheus=o", expected: .words(["objects"]), fishPrefix: "--prometheus="),
+    ]
 
   /// What /proc/sysvipc lists: for each kind, its (id, key as 0x%08x) rows in file order.
   struct Objects {
     var rows: [String: [(id: String, key: String)]] = [:]
+    /// The POSIX names the script made, by kind.
+    var names: [String: [String]] = [:]
 
     func expected(_ expected: Expected) -> [String] {
       switch expected {
@@ -100,6 +119,7 @@ struct CompletionTests {
         return kinds.flatMap { rows[$0] ?? [] }.map(\.id).filter { seen.insert($0).inserted }
       case .keys(let kind): return (rows[kind] ?? []).map(\.key).filter { $0 != "0x00000000" }
       case .words(let words): return words
+      case .names(let kind): return names[kind] ?? []
       }
     }
   }
@@ -213,6 +233,14 @@ struct CompletionTests {
   static func run(_ shell: Shell, _ cases: [Case], count: Int) throws -> (offered: [[String]], objects: Objects) {
     let script = """
       export C='\(completions)' HOME="$WORK" XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" TERM=dumb
+      if \(Namespaces.mode == .root); then
+        # A private /dev/shm (the namespace's own mount) with objects and entries that are none.
+        mount -t tmpfs swipcs-test /dev/shm || exit 1
+        if [ \(count) -gt 0 ]; then
+          touch /dev/shm/app.shm /dev/shm/seg2 /dev/shm/sem.lock /dev/shm/sem.x2
+          ln -s /etc/passwd /dev/shm/planted; ln -s /etc/passwd /dev/shm/sem.planted; mkdir /dev/shm/adir
+        fi
+      fi
       for kind in shm msg sem; do
         tail -n +2 /proc/sysvipc/$kind | while read -r key id rest; do
           printf '%s %s 0x%08x\\n' $kind "$id" $((key & 0xffffffff))
@@ -226,6 +254,9 @@ struct CompletionTests {
     let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
     let separator = try #require(lines.firstIndex(of: "##"))
     var objects = Objects()
+    if Namespaces.mode == .root && count > 0 {
+      objects.names = ["pshm": ["app.shm", "seg2"], "psem": ["lock", "x2"]]
+    }
     for line in lines[..<separator] {
       let parts = line.split(separator: " ").map(String.init)
       try #require(parts.count == 3, "bad /proc line \(line)")

@@ -13,6 +13,8 @@ struct ListingTests {
     "foo bar", "-m foo -q", "-m -- -q", "--bytes -t",
     // Abbreviations of --all stay --all next to --all-namespaces, as ipcs reads them.
     "--al", "--a -t", "-i 0 -m --al", "-m -- --al",
+    // And of --time next to --time-format: ipcs reads --ti and --tim as --time.
+    "--ti", "--tim -m",
   ]
 
   /// Command-line errors, help, and the -i checks that come before any object is read.

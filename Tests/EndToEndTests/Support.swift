@@ -242,7 +242,7 @@ enum DifferentialRun {
   ) throws -> [Comparison] {
     let work = try Support.temporaryDirectory()
     defer { Support.removeTree(work) }
-    let candidate = Support.product(tool == "ipcs" ? "swipcs" : "swipcrm")
+    let candidate = Support.product(tool == "ipcrm" ? "swipcrm" : "swipcs")
     try Support.writeFile(work + "/modes", modes.joined(separator: "\n") + "\n")
     let output = work + "/out"
     let destructive = tool == "ipcrm"
@@ -281,7 +281,7 @@ enum DifferentialRun {
           Comparison(
             arguments: shown,
             user: user,
-            reference: DocumentedDifferences.apply(to: try load("ref"), tool: tool),
+            reference: DocumentedDifferences.apply(to: try load("ref"), candidate: try load("new"), tool: tool),
             candidate: try load("new"),
             referenceAfter: Support.readFile(base + ".ref.after"),
             candidateAfter: Support.readFile(base + ".new.after")
@@ -298,23 +298,20 @@ enum DifferentialRun {
 enum DocumentedDifferences {
   /// `--help` ends with the tool's own manual page, `swipcs(1)`, where util-linux names argv[0]'s.
   ///
-  /// swipcs's `--help` has one more section before that line, its namespace options (issue 15).
-  static let swipcsNamespaceSection = """
-
-    Namespace options:
-         --ns <pid|path>      act in the IPC namespace of a process or nsfs file
-         --all-namespaces     act in every IPC namespace in use
-
-    """
-
-  static func apply(to result: ProcessResult, tool: String) -> ProcessResult {
+  /// swipcs's also lists its column options, its metrics options and its columns after ipcs's text. So
+  /// util-linux's help, its last line left out, must begin ours, and ours must end with our manual page.
+  static func apply(to result: ProcessResult, candidate: ProcessResult, tool: String) -> ProcessResult {
     var changed = result
     let footer = Array("For more details see \(tool)(1).\n".utf8)
-    let section = tool == "ipcs" ? Array(swipcsNamespaceSection.utf8) : []
-    let ours = section + Array("\nFor more details see sw\(tool)(1).\n".utf8)
-    if changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) {
-      // The empty line before the footer is part of `ours`.
-      changed.stdout = Array(changed.stdout.dropLast(footer.count + 1)) + ours
+    let ours = Array("\nFor more details see sw\(tool)(1).\n".utf8)
+    guard changed.stdout.count >= footer.count, changed.stdout.suffix(footer.count).elementsEqual(footer) else {
+      return changed
+    }
+    let body = changed.stdout.dropLast(footer.count)
+    if candidate.stdout.starts(with: body) && candidate.stdout.suffix(ours.count).elementsEqual(ours) {
+      changed.stdout = candidate.stdout
+    } else {
+      changed.stdout = Array(body) + ours.dropFirst()
     }
     return changed
   }

@@ -5,7 +5,7 @@ import Testing
 /// type or function declared in a folder above it.
 struct ArchitectureTests {
   /// IPCCore's folders, lowest first.
-  static let layers = ["System", "Kernel", "Names", "Output", "CommandLine", "Removal", "Commands"]
+  static let layers = ["System", "Kernel", "Names", "Columns", "Output", "CommandLine", "Removal", "Commands"]
 
   static func swiftFiles(_ directory: String) throws -> [String] {
     let path = "Sources/" + directory

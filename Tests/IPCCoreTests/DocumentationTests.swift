@@ -96,15 +96,15 @@ struct DocumentationTests {
     #expect(Self.fishOptions(try Self.read("completions/\(tool).fish")) == parser, "fish completion")
   }
 
-  /// The words of `--all[=shm|msg|sem]` in a help text.
+  /// The words of `--all[=shm|pshm|…]` in a help text.
   static func helpTypes(_ text: String) -> Set<String> {
     guard let start = text.firstRange(of: "--all[=") else { return [] }
     let rest = text[start.upperBound...]
     return Set(rest.prefix { $0 != "]" }.split(separator: "|").map(String.init))
   }
 
-  /// Every fixed word list a completion script offers: bash's `types="…"`, zsh's `:(…)` actions, fish's `-a '…'`
-  /// (those without a command substitution).
+  /// Every fixed word list a completion script offers: bash's `types="…"` and `all_types="…"`, zsh's `:(…)`
+  /// actions, fish's `-a '…'` (those without a command substitution).
   static func completedWordLists(_ text: String) throws -> [Set<String>] {
     let pattern = try Regex(#"types="([a-z ]+)"|:\(([a-z ]+)\)'|-a '([a-z ]+)'"#)
     return text.matches(of: pattern).map { match in
@@ -113,16 +113,22 @@ struct DocumentationTests {
     }
   }
 
-  /// The types `-a`/`--all` and the old form take are those of the help, in every completion script: as the type
-  /// attached, as the next word and as the old form's first word.
+  /// The types `-a`/`--all` takes are those of the help (System V and POSIX), and the old form's first word the
+  /// System V ones, in every completion script: as the type attached, as the next word and as the old form's first
+  /// word.
   @Test func swipcrmTypesEverywhere() throws {
     let types = Self.helpTypes(SwipcrmCommandLine.help(for: Program(name: "swipcrm")).description)
-    #expect(types == ["shm", "msg", "sem"])
-    let places = [("completions/swipcrm.bash", 1), ("completions/_swipcrm", 3), ("completions/swipcrm.fish", 3)]
-    for (file, count) in places {
+    #expect(types == ["shm", "msg", "sem", "pshm", "pmsg", "psem"])
+    let legacy: Set<String> = ["shm", "msg", "sem"]
+    // (file, lists of -a's types, lists of the old form's types)
+    let places = [
+      ("completions/swipcrm.bash", 1, 1), ("completions/_swipcrm", 2, 1), ("completions/swipcrm.fish", 2, 1),
+    ]
+    for (file, allCount, legacyCount) in places {
       let lists = try Self.completedWordLists(try Self.read(file))
-      #expect(lists.count == count, "\(file)")
-      for list in lists { #expect(list == types, "\(file)") }
+      #expect(lists.filter { $0 == types }.count == allCount, "\(file)")
+      #expect(lists.filter { $0 == legacy }.count == legacyCount, "\(file)")
+      #expect(lists.count == allCount + legacyCount, "\(file)")
     }
   }
 

@@ -119,3 +119,81 @@ struct FakeFiles: FileSource {
   var inodes: [String: UInt64] = [:]
   func inode(_ path: String) -> UInt64? { inodes[path] }
 }
+
+/// `/dev/shm` and an mqueue filesystem in memory: entries of any file type, file contents, readable or not, and
+/// whether the queues can be reached at all.
+struct FakePosix: PosixSource {
+  var sharedMemoryDirectory = "/dev/shm"
+  /// `/dev/shm`'s entries by name.
+  var entries: [[UInt8]: PosixFileStatus] = [:]
+  /// The contents of the regular files the caller may read.
+  var contents: [[UInt8]: [UInt8]] = [:]
+  /// `/dev/shm` cannot be opened.
+  var directoryError: Int32?
+  var queues: [PosixQueueEntry] = []
+  var queueError: PosixQueueListingError?
+  /// Errno of `unlinkat`, by name (a file the caller may not remove).
+  var unlinkErrors: [[UInt8]: Int32] = [:]
+  /// Errno of `mq_unlink`, by name; a queue not in `queues` is ENOENT.
+  var queueUnlinkErrors: [[UInt8]: Int32] = [:]
+
+  final class Log {
+    var unlinked: [[UInt8]] = []
+    var queuesUnlinked: [[UInt8]] = []
+  }
+  let log = Log()
+
+  static func status(
+    _ type: PosixFileStatus.FileType = .regular,
+    size: UInt64 = 0,
+    owner: UInt32 = 0,
+    permissions: UInt32 = 0o600,
+    inode: UInt64 = 1,
+    mtime: Int64 = 1_700_000_000
+  ) -> PosixFileStatus {
+    PosixFileStatus(
+      type: type,
+      owner: UserID(rawValue: owner),
+      group: GroupID(rawValue: owner),
+      permissions: permissions,
+      size: size,
+      modificationTime: mtime,
+      file: PosixFileIdentity(device: 25, inode: inode)
+    )
+  }
+
+  func sharedMemoryEntries() throws(IPCError) -> [PosixDirectoryEntry] {
+    if let code = directoryError { throw IPCError("open(/dev/shm)", code: code) }
+    return entries.map { PosixDirectoryEntry(fileName: $0.key, status: $0.value) }
+  }
+
+  func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {
+    guard let status = entries[fileName], status.type == .regular, status.file == file else { return nil }
+    return contents[fileName].map { Array($0.prefix(limit)) }
+  }
+
+  func unlinkSharedMemoryEntry(
+    _ fileName: [UInt8],
+    if shouldUnlink: (PosixFileStatus) -> Bool
+  ) throws(IPCError) -> PosixFileStatus {
+    guard let status = entries[fileName] else { throw IPCError("fstatat", code: Errno.notFound) }
+    if shouldUnlink(status) {
+      if let code = unlinkErrors[fileName] { throw IPCError("unlinkat", code: code) }
+      log.unlinked.append(fileName)
+    }
+    return status
+  }
+
+  func queueEntries() throws(PosixQueueListingError) -> [PosixQueueEntry] {
+    if let queueError { throw queueError }
+    return queues
+  }
+
+  func unlinkQueue(_ name: PosixName) throws(IPCError) {
+    if let code = queueUnlinkErrors[name.bytes] { throw IPCError("mq_unlink", code: code) }
+    guard queues.contains(where: { $0.entry.fileName == name.bytes }) else {
+      throw IPCError("mq_unlink", code: Errno.notFound)
+    }
+    log.queuesUnlinked.append(name.bytes)
+  }
+}

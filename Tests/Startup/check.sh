@@ -156,7 +156,7 @@ if [ -x "$swift_backtrace" ]; then
     crash $work/report.err enable=yes,interactive=no,swift-backtrace=$swift_backtrace" > /dev/null 2>&1
   if grep -q 'Program crashed' "$work/report.err" && grep -q 'Thread 0 "swipcs" crashed' "$work/report.err" \
     && grep -q ' in swipcs' "$work/report.err"; then
-    pass "crash with SWIFT_BACKTRACE=...,swift-backtrace=$swift_backtrace: Swift crash report with the frames"
+    pass "crash with SWIFT_BACKTRACE=...,swift-backtrace=$swift_backtrace: Swift crash report, swipcs's frames"
   else
     fail "crash with SWIFT_BACKTRACE: no crash report: $(head -c 600 "$work/report.err")"
   fi

@@ -192,4 +192,32 @@ void cipc_set_optind(int index);
 void cipc_getopt_reset(void);
 
 
+// POSIX IPC. The new mount API (fsopen, fsconfig, fsmount) has no glibc 2.36 wrapper Swift sees, and syscall(2) is
+// variadic; mqueue.h is not part of the Glibc module.
+
+/// Which call of `cipc_mqueue_private_instance` failed.
+enum cipc_mqueue_stage {
+  CIPC_MQUEUE_FSOPEN = 0,
+  CIPC_MQUEUE_FSCONFIG = 1,
+  CIPC_MQUEUE_FSMOUNT = 2,
+};
+
+/// A detached, read-only mount of the mqueue filesystem of the caller's IPC namespace: fsopen("mqueue"),
+/// fsconfig(FSCONFIG_CMD_CREATE), fsmount(MOUNT_ATTR_RDONLY|NOSUID|NODEV|NOEXEC). The mount is attached nowhere:
+/// it lives in an anonymous mount namespace of its own, no other process can see it, and it goes away when the
+/// descriptor is closed. Returns the mount's descriptor (close-on-exec), or -1 with errno and `*stage` set.
+int cipc_mqueue_private_instance(enum cipc_mqueue_stage *stage);
+
+/// mq_getattr on a descriptor of a file of the mqueue filesystem: 0 with the three values, or -1 with errno.
+int cipc_mq_attributes(int fd, int64_t *current_messages, int64_t *max_messages, int64_t *message_size);
+
+/// mq_unlink(name), `name` with its leading '/': 0, or -1 with errno.
+int cipc_mq_unlink(const char *name);
+
+/// The filesystem magic of what `fd` is on (fstatfs's f_type), or -1 with errno.
+int64_t cipc_filesystem_type(int fd);
+
+/// MQUEUE_MAGIC.
+#define CIPC_MQUEUE_MAGIC 0x19800202
+
 #endif

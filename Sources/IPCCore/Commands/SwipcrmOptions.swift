@@ -7,6 +7,18 @@ package enum SwipcrmWork: Equatable, Sendable {
   case legacy(ObjectKind, [Int32])
 }
 
+extension SwipcrmWork {
+  /// The POSIX shared memory or semaphores it names or removes with `-a`: those of `/dev/shm`, which belongs to a
+  /// mount namespace, not to the IPC namespace.
+  package var touchesSharedMemoryDirectory: Bool {
+    let kinds: Set<ObjectKind> = [.posixSharedMemory, .posixSemaphore]
+    switch self {
+    case .legacy: return false
+    case .plan(let plan): return !plan.allOf.isDisjoint(with: kinds) || plan.steps.contains { kinds.contains($0.kind) }
+    }
+  }
+}
+
 /// A checked swipcrm command line: what to remove, and in which IPC namespace.
 package struct SwipcrmCommand: Equatable, Sendable {
   package var work: SwipcrmWork
@@ -49,19 +61,44 @@ package enum SwipcrmCommandLine {
     RemovalOption("semaphore-id", "s", .semaphoreSet, byKey: false),
     RemovalOption("semaphore-key", "S", .semaphoreSet, byKey: true),
   ]
+
+  /// `--posix-shmem/--posix-mqueue/--posix-semaphore NAME` (util-linux master's): one POSIX kind, by name.
+  struct NameRemovalOption {
+    let spec: OptionSpec
+    let kind: ObjectKind
+
+    init(_ long: StaticString, code: Int32, _ kind: ObjectKind, help: String) {
+      spec = OptionSpec(long, code: code, argument: .required("<name>"), help: help, completion: .names(kind))
+      self.kind = kind
+    }
+  }
+
+  static let nameRemovals = [
+    NameRemovalOption("posix-shmem", code: 256, .posixSharedMemory, help: "remove POSIX shared memory segment by name"),
+    NameRemovalOption("posix-mqueue", code: 257, .posixMessageQueue, help: "remove POSIX message queue by name"),
+    NameRemovalOption("posix-semaphore", code: 258, .posixSemaphore, help: "remove POSIX semaphore by name"),
+  ]
+
   static let all = OptionSpec(
     "all",
     short: "a",
-    argument: .optional("[=shm|msg|sem]"),
+    argument: .optional("[=shm|pshm|msg|pmsg|sem|psem]"),
     help: "remove all (in the specified category)",
-    completion: .words(ObjectKind.ipcrmAll.map(\.typeWord))
+    completion: .words(ObjectKind.removalOrder.map(\.typeWord))
   )
   static let dryRun = OptionSpec("dry-run", short: "n", help: "show what would be removed, and remove nothing")
   static let verbose = OptionSpec("verbose", short: "v", help: "explain what is being done")
 
+  /// The removal options in util-linux master's order: for each System V kind by id, by key, then its POSIX kind by
+  /// name.
+  static let removalSpecs: [OptionSpec] = [
+    removals[0].spec, removals[1].spec, nameRemovals[0].spec, removals[2].spec, removals[3].spec,
+    nameRemovals[1].spec, removals[4].spec, removals[5].spec, nameRemovals[2].spec,
+  ]
+
   /// The options in the order of ipcrm's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] =
-    removals.map(\.spec) + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help]
+    removalSpecs + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help]
     + [NamespaceOptions.ns, NamespaceOptions.allNamespaces]
 
   /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
@@ -115,15 +152,26 @@ package enum SwipcrmCommandLine {
         plan.steps.append(RemovalStep(kind: removal.kind, target: target, verbose: plan.verbose))
         continue
       }
+      if let removal = nameRemovals.first(where: { $0.spec.code == code }) {
+        let text = argument ?? []
+        switch PosixName.parse(text, kind: removal.kind) {
+        case .success(let name):
+          plan.steps.append(RemovalStep(kind: removal.kind, target: .name(name, typed: text), verbose: plan.verbose))
+        case .failure(let error):
+          program.warn("invalid \(removal.kind.objectNoun) name `\(text)': \(error.reason)")
+          return .failed
+        }
+        continue
+      }
       switch code {
       case all:
         if let value = argument {
-          guard let kind = ObjectKind(typeWord: value) else {
+          guard let kind = ObjectKind(removalTypeWord: value) else {
             program.warn("unknown argument: \(value)")
             return .failed
           }
           plan.allOf.insert(kind)
-        } else if let next = parser.nextWord, let kind = ObjectKind(typeWord: next) {
+        } else if let next = parser.nextWord, let kind = ObjectKind(removalTypeWord: next) {
           // `-a shm`, as ipcrm's own synopsis writes it: the type, not an operand (util-linux removes everything).
           parser.consumeNextWord()
           plan.allOf.insert(kind)
@@ -158,6 +206,10 @@ package enum SwipcrmCommandLine {
       // (--filter) does not exist yet, so no command line can ask for it.
       program.warn("--all-namespaces needs -a and a selection (--filter, not yet available)")
       program.tryHelp()
+      return .failed
+    }
+    if case .file(let path) = namespace, SwipcrmWork.plan(plan).touchesSharedMemoryDirectory {
+      program.warn(NamespaceOptions.noSharedMemoryDirectory(path))
       return .failed
     }
     return .run(SwipcrmCommand(work: .plan(plan), namespace: namespace))
@@ -208,11 +260,11 @@ package enum SwipcrmCommandLine {
     sections: [
       .init(
         "Options:",
-        column: 28,
-        removals.map(\.spec) + [all, dryRun, verbose]
+        column: 32,
+        removalSpecs + [all, dryRun, verbose]
       ),
-      .init(nil, column: 28, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
-      .init(nil, column: 28, [CommonOptions.help, CommonOptions.version]),
+      .init(nil, column: 32, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
+      .init(nil, column: 32, [CommonOptions.help, CommonOptions.version]),
     ],
     notes: [
       "Unlike util-linux ipcrm, for safe use in scripts:",
@@ -220,7 +272,10 @@ package enum SwipcrmCommandLine {
       " - \"-a shm\" (the type as the next word) removes that type only;",
       " - several -a options add up (\"-a shm -a sem\");",
       " - a key is removed only if it still names the object it was resolved to;",
-      " - a key outside 32 bits is an error, not truncated.",
+      " - a key outside 32 bits is an error, not truncated;",
+      " - -a without a type removes System V objects only: POSIX types are named",
+      "   (\"-a pshm\"); a name is checked first, and in /dev/shm only a regular file",
+      "   of the kind named is removed, never a symbolic link or what it points to.",
       "--all-namespaces is refused until a selection (--filter) exists.",
     ]
   )

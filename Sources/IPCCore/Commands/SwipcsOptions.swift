@@ -16,6 +16,15 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var unit: SizeUnit = .standard
   /// `-i ID`: the last one wins.
   package var id: Int32?
+  /// The column views' options, when any was given; nil for ipcs's own text.
+  package var columns: ColumnOptions?
+  /// `--prometheus[=objects]`, or `--textfile` alone: the metrics instead of a view.
+  package var metrics: MetricsSet?
+  /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
+  package var textfile: [UInt8]?
+  /// The POSIX kinds named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`): when any is, swipcs lists
+  /// those instead of the System V kinds.
+  package var posixKinds: Set<ObjectKind> = []
   /// `--ns PID|PATH`: the last one wins.
   package var namespace: NamespaceTarget?
   /// `--all-namespaces`.
@@ -25,6 +34,9 @@ package struct SwipcsOptions: Equatable, Sendable {
 
   /// The kinds to show, in ipcs's order.
   package var sections: [ObjectKind] { ObjectKind.ipcsSections.filter(kinds.contains) }
+
+  /// The POSIX kinds to show: queues, shared memory, semaphores.
+  package var posixSections: [ObjectKind] { ObjectKind.posixSections.filter(posixKinds.contains) }
 }
 
 /// The outcome of reading swipcs's command line.
@@ -50,12 +62,33 @@ package enum SwipcsCommandLine {
   static let summary = OptionSpec("summary", short: "u", help: "show status summary")
   static let human = OptionSpec("human", code: 256, help: "show sizes in human-readable format")
   static let bytes = OptionSpec("bytes", short: "b", help: "show sizes in bytes")
+  static let prometheus = OptionSpec(
+    "prometheus",
+    code: 257,
+    argument: .optional("[=objects]"),
+    help: "print metrics in the Prometheus text format"
+  )
+  static let textfile = OptionSpec(
+    "textfile",
+    code: 258,
+    argument: .required("<file>"),
+    help: "write the metrics to <file>, replacing it atomically"
+  )
 
-  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
-  package static let options: [OptionSpec] = [
-    id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-    CommonOptions.version, CommonOptions.help, NamespaceOptions.ns, NamespaceOptions.allNamespaces,
-  ]
+  // Long options only: lsipc's -M, -Q and -S are ipcrm's key options, so the letters stay free here.
+  static let posixShmems = OptionSpec("posix-shmems", code: 270, help: "POSIX shared memory objects")
+  static let posixMqueues = OptionSpec("posix-mqueues", code: 271, help: "POSIX message queues")
+  static let posixSemaphores = OptionSpec("posix-semaphores", code: 272, help: "POSIX named semaphores")
+
+  /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order), then ours.
+  package static let options: [OptionSpec] =
+    [
+      id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
+      CommonOptions.version, CommonOptions.help, prometheus, textfile, posixShmems, posixMqueues, posixSemaphores,
+    ] + ColumnOptions.options + [NamespaceOptions.ns, NamespaceOptions.allNamespaces]
+
+  /// The options a POSIX listing cannot be combined with: ipcs's kinds, views and `-i`.
+  static let systemVOnly: [OptionSpec] = [id, queues, shmems, semaphores, all, time, pid, creator, limits, summary]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -65,11 +98,20 @@ package enum SwipcsCommandLine {
   package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcsRequest {
     var parser = OptionParser(arguments, options: options)
     var options = SwipcsOptions()
+    var columns = ColumnOptions()
+    var columnView = false
+    var (sawTimes, sawCreators) = (false, false)
+    // The last of -t -p -c -l -u, and the metrics option given, for the check that they are not mixed.
+    var viewOption: OptionSpec?
+    var metricsOption: OptionSpec?
+    var firstPosix: OptionSpec?
+    var firstSystemV: OptionSpec?
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
         return .failed
       }
+      if firstSystemV == nil, let spec = systemVOnly.first(where: { $0.code == code }) { firstSystemV = spec }
       switch code {
       case id:
         let text = argument ?? []
@@ -87,13 +129,37 @@ package enum SwipcsCommandLine {
       case queues: options.kinds.insert(.messageQueue)
       case shmems: options.kinds.insert(.sharedMemorySegment)
       case semaphores: options.kinds.insert(.semaphoreSet)
-      case time: options.view = .list(.times)
-      case creator: options.view = .list(.creators)
-      case pid: options.view = .list(.pids)
-      case limits: options.view = .limits
-      case summary: options.view = .summary
+      case time:
+        (options.view, viewOption) = (.list(.times), time)
+        sawTimes = true
+      case creator:
+        (options.view, viewOption) = (.list(.creators), creator)
+        sawCreators = true
+      case pid: (options.view, viewOption) = (.list(.pids), pid)
+      case limits: (options.view, viewOption) = (.limits, limits)
+      case summary: (options.view, viewOption) = (.summary, summary)
+      case prometheus:
+        switch argument {
+        case nil: options.metrics = .summary
+        case Array("objects".utf8)?: options.metrics = .objects
+        case let word?:
+          program.warn("unknown --prometheus argument: '\(word)' (only 'objects')")
+          return .failed
+        }
+        metricsOption = prometheus
+      case textfile:
+        options.textfile = argument ?? []
+        options.metrics = options.metrics ?? .summary
+        metricsOption = metricsOption ?? textfile
       case human: options.unit = .human
       case bytes: options.unit = .bytes
+      case posixShmems, posixMqueues, posixSemaphores:
+        if firstPosix == nil { firstPosix = [posixShmems, posixMqueues, posixSemaphores].first { $0.code == code } }
+        switch code {
+        case posixShmems: options.posixKinds.insert(.posixSharedMemory)
+        case posixMqueues: options.posixKinds.insert(.posixMessageQueue)
+        default: options.posixKinds.insert(.posixSemaphore)
+        }
       case NamespaceOptions.ns:
         guard let target = NamespaceOptions.target(argument ?? [], program: program) else { return .failed }
         options.namespace = target
@@ -101,17 +167,67 @@ package enum SwipcsCommandLine {
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
-        program.tryHelp()
-        return .failed
+        switch columns.accept(code, argument, program: program) {
+        case true?: columnView = true
+        case false?: return .failed
+        case nil:
+          program.tryHelp()
+          return .failed
+        }
       }
     }
-    if options.id != nil && options.kinds.count != 1 {
-      program.warn("when using an ID, a single resource must be specified")
-      return .failed
+    if columnView {
+      switch options.view {
+      case .limits, .summary:
+        program.warn("--limits and --summary have no column view; use --global for the limits and their use")
+        return .failed
+      case .list: break
+      }
+      if columns.global && options.id != nil {
+        program.warn("mutually exclusive arguments: --global --id")
+        return .failed
+      }
+      columns.times = sawTimes
+      columns.creators = sawCreators
+      options.columns = columns
+    }
+    if let metricsOption {
+      // Metrics are a view of their own: one that mixes in another, or one object, is surely a mistake.
+      if columnView {
+        program.warn("--\(metricsOption.long) cannot be combined with the column options (-o, --json, --raw, ...)")
+        return .failed
+      }
+      if let other = options.id != nil ? id : viewOption {
+        program.warn("--\(metricsOption.long) cannot be combined with --\(other.long)")
+        return .failed
+      }
     }
     if options.namespace != nil && options.allNamespaces {
       program.warn("mutually exclusive arguments: --ns --all-namespaces")
       program.tryHelp()
+      return .failed
+    }
+    if let posix = firstPosix {
+      // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i, and
+      // no column view or metrics yet.
+      if let systemV = firstSystemV ?? metricsOption {
+        program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
+        return .failed
+      }
+      if columnView {
+        program.warn("--\(posix.long) has no column view yet (-o, --json, --raw, ...)")
+        return .failed
+      }
+      if case .file(let path) = options.namespace,
+        !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
+      {
+        program.warn(NamespaceOptions.noSharedMemoryDirectory(path))
+        return .failed
+      }
+      return .run(options)
+    }
+    if options.id != nil && options.kinds.count != 1 {
+      program.warn("when using an ID, a single resource must be specified")
       return .failed
     }
     if options.allNamespaces && options.id != nil {
@@ -135,7 +251,29 @@ package enum SwipcsCommandLine {
       .init("Options:", column: 16, [id, CommonOptions.help, CommonOptions.version]),
       .init("Resource options:", column: 19, [shmems, queues, semaphores, all]),
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
+      .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
+      .init("Metrics options:", column: 29, [prometheus, textfile]),
+      .init("POSIX resource options:", column: 24, [posixShmems, posixMqueues, posixSemaphores]),
       .init("Namespace options:", column: 26, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
-    ]
+    ],
+    notes: [
+      "The POSIX listings show lsipc's default columns; of the options above only",
+      "-b, --human, --ns and --all-namespaces apply to them.",
+      "",
+    ] + columnHelp
   )
+
+  /// The column lists of `--help`, as lsipc prints them (` %14s  %s`).
+  private static var columnHelp: [String] {
+    var lines: [String] = []
+    for (title, columns) in ColumnRegistry.groups {
+      if !lines.isEmpty { lines.append("") }
+      lines.append(title + ":")
+      for column in columns {
+        let padding = String(repeating: " ", count: max(0, 14 - column.name.count))
+        lines.append(" " + padding + column.name + "  " + column.help)
+      }
+    }
+    return lines
+  }
 }

@@ -30,30 +30,70 @@ package struct Listing<Row: Sendable>: Sendable {
 package struct Snapshot: Sendable {
   /// The IPC namespace the objects were read in; nil where it could not be read.
   package var namespace: NamespaceID?
+  /// The mount namespace whose `/dev/shm` the POSIX shared memory and semaphores were read in.
+  package var mountNamespace: NamespaceID?
   package var queues = Listing<MessageQueue>()
   package var segments = Listing<SharedMemorySegment>()
   package var semaphoreSets = Listing<SemaphoreSet>()
+  package var posixQueues = PosixListing<PosixMessageQueue>()
+  package var posixSharedMemory = PosixListing<PosixSharedMemory>()
+  package var posixSemaphores = PosixListing<PosixSemaphore>()
 
   package init() {}
 
-  /// The objects of `kind`, in slot order.
+  /// How many objects of `kind` it holds.
+  package func count(_ kind: ObjectKind) -> Int {
+    switch kind {
+    case .messageQueue: queues.rows.count
+    case .sharedMemorySegment: segments.rows.count
+    case .semaphoreSet: semaphoreSets.rows.count
+    case .posixMessageQueue: posixQueues.rows.count
+    case .posixSharedMemory: posixSharedMemory.rows.count
+    case .posixSemaphore: posixSemaphores.rows.count
+    }
+  }
+
+  /// The object of `kind` at `index` (System V objects in slot order, POSIX objects in name order).
+  package func object(_ kind: ObjectKind, at index: Int) -> IPCObject {
+    switch kind {
+    case .messageQueue: queues.rows[index].object
+    case .sharedMemorySegment: segments.rows[index].object
+    case .semaphoreSet: semaphoreSets.rows[index].object
+    case .posixMessageQueue: .posixMessageQueue(posixQueues.rows[index])
+    case .posixSharedMemory: .posixSharedMemory(posixSharedMemory.rows[index])
+    case .posixSemaphore: .posixSemaphore(posixSemaphores.rows[index])
+    }
+  }
+
+  /// The objects of `kind`: System V objects in slot order, POSIX objects in name order.
   package func objects(_ kind: ObjectKind) -> [IPCObject] {
     switch kind {
     case .messageQueue: queues.rows.map(\.object)
     case .sharedMemorySegment: segments.rows.map(\.object)
     case .semaphoreSet: semaphoreSets.rows.map(\.object)
+    case .posixMessageQueue: posixQueues.rows.map(IPCObject.posixMessageQueue)
+    case .posixSharedMemory: posixSharedMemory.rows.map(IPCObject.posixSharedMemory)
+    case .posixSemaphore: posixSemaphores.rows.map(IPCObject.posixSemaphore)
     }
   }
 
-  /// A reference to `object`, which this snapshot holds, that stays meaningful outside its namespace.
-  package func ref(_ object: IPCObject) -> ObjectRef { ObjectRef(object.name, namespace: namespace) }
+  /// A reference to `object`, which this snapshot holds, that stays meaningful outside its namespace: the IPC
+  /// namespace for System V objects and POSIX queues, the mount namespace for `/dev/shm`'s objects.
+  package func ref(_ object: IPCObject) -> ObjectRef {
+    switch object.kind {
+    case .posixSharedMemory, .posixSemaphore: ObjectRef(object.name, namespace: mountNamespace)
+    case .messageQueue, .sharedMemorySegment, .semaphoreSet, .posixMessageQueue:
+      ObjectRef(object.name, namespace: namespace)
+    }
+  }
 
-  /// The identities of the objects of `kind`, in slot order.
+  /// The identities of the System V objects of `kind`, in slot order (none for a POSIX kind).
   package func identities(_ kind: ObjectKind) -> [SysVIdentity] {
     switch kind {
     case .messageQueue: queues.rows.map(\.identity)
     case .sharedMemorySegment: segments.rows.map(\.identity)
     case .semaphoreSet: semaphoreSets.rows.map(\.identity)
+    case .posixMessageQueue, .posixSharedMemory, .posixSemaphore: []
     }
   }
 
@@ -83,24 +123,30 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
 
   package let sysV: SysV
   package let files: Files
+  /// The POSIX objects' source; nil where the catalog reads System V objects only.
+  package let posix: (any PosixSource)?
   package var sources: [ListingSource]
   package var procDirectory: String
   /// The nsfs file whose inode names the IPC namespace the catalog reads.
   package var namespacePath = "/proc/self/ns/ipc"
+  /// The nsfs file whose inode names the mount namespace whose `/dev/shm` the catalog reads.
+  package var mountNamespacePath = "/proc/self/ns/mnt"
 
   package init(
     sysV: SysV,
     files: Files,
+    posix: (any PosixSource)? = nil,
     sources: [ListingSource] = defaultSources,
     procDirectory: String = "/proc/sysvipc"
   ) {
     self.sysV = sysV
     self.files = files
+    self.posix = posix
     self.sources = sources
     self.procDirectory = procDirectory
   }
 
-  /// The objects of `kinds`, each kind from the first source that answers.
+  /// The objects of `kinds`, each System V kind from the first source that answers.
   package func snapshot(_ kinds: some Sequence<ObjectKind>) -> Snapshot {
     var snapshot = Snapshot()
     snapshot.namespace = files.inode(namespacePath).map(NamespaceID.init(rawValue:))
@@ -109,6 +155,13 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
       case .messageQueue: snapshot.queues = listing(MessageQueue.self)
       case .sharedMemorySegment: snapshot.segments = listing(SharedMemorySegment.self)
       case .semaphoreSet: snapshot.semaphoreSets = listing(SemaphoreSet.self)
+      case .posixMessageQueue: snapshot.posixQueues = posixQueues()
+      case .posixSharedMemory:
+        snapshot.mountNamespace = files.inode(mountNamespacePath).map(NamespaceID.init(rawValue:))
+        snapshot.posixSharedMemory = posixSharedMemory()
+      case .posixSemaphore:
+        snapshot.mountNamespace = files.inode(mountNamespacePath).map(NamespaceID.init(rawValue:))
+        snapshot.posixSemaphores = posixSemaphores()
       }
     }
     return snapshot
@@ -194,6 +247,7 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
     case .messageQueue: find(MessageQueue.self, id: id)
     case .sharedMemorySegment: find(SharedMemorySegment.self, id: id)
     case .semaphoreSet: find(SemaphoreSet.self, id: id)
+    case .posixMessageQueue, .posixSharedMemory, .posixSemaphore: .absent  // named, not numbered
     }
   }
 
@@ -214,5 +268,5 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
 package typealias LiveCatalog = Catalog<LiveSysV, LiveFiles>
 
 extension Catalog where SysV == LiveSysV, Files == LiveFiles {
-  package init() { self.init(sysV: LiveSysV(), files: LiveFiles()) }
+  package init() { self.init(sysV: LiveSysV(), files: LiveFiles(), posix: LivePosix()) }
 }

@@ -6,11 +6,19 @@ package struct KernelFigures<SysV: SysVSource, Files: FileSource> {
   package let sysV: SysV
   package let files: Files
   package var kernelDirectory: String
+  /// Where the POSIX message-queue limits of the IPC namespace are (`queues_max`, `msg_max`, `msgsize_max`).
+  package var mqueueDirectory: String
 
-  package init(sysV: SysV, files: Files, kernelDirectory: String = "/proc/sys/kernel/") {
+  package init(
+    sysV: SysV,
+    files: Files,
+    kernelDirectory: String = "/proc/sys/kernel/",
+    mqueueDirectory: String = "/proc/sys/fs/mqueue/"
+  ) {
     self.sysV = sysV
     self.files = files
     self.kernelDirectory = kernelDirectory
+    self.mqueueDirectory = mqueueDirectory
   }
 
   private func exists(_ name: String) -> Bool { files.exists(kernelDirectory + name) }
@@ -63,6 +71,21 @@ package struct KernelFigures<SysV: SysVSource, Files: FileSource> {
       }
     }
     return try? sysV.semaphoreInfo()
+  }
+
+  /// The POSIX queue limits (lsipc master's MQUMNI, MQUMAX and MQUMNB), read as util-linux master reads them
+  /// (`fscanf("%" SCNu64)`) from `/proc/sys/fs/mqueue/{queues_max,msgsize_max,msg_max}`; a file that cannot be read
+  /// or holds no number is 0, as there; nil when none of the three can be read (no POSIX queues in this kernel).
+  package func posixQueueLimits() -> PosixQueueLimits? {
+    let values = ["queues_max", "msgsize_max", "msg_max"].map { name in
+      (try? files.read(mqueueDirectory + name)).flatMap(ScanfNumber.unsignedLong)
+    }
+    guard values.contains(where: { $0 != nil }) else { return nil }
+    return PosixQueueLimits(
+      maxQueues: values[0] ?? 0,
+      maxMessageSize: values[1] ?? 0,
+      maxMessagesPerQueue: values[2] ?? 0
+    )
   }
 
   /// `msgctl(0, MSG_INFO)`; nil when the kernel has no message queues.

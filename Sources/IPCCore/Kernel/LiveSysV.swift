@@ -18,14 +18,19 @@ package struct LiveSysV: SysVSource {
     case .semaphoreSet:
       var limits = cipc_sem_limits()
       return try Errno.check("semctl(IPC_INFO)") { cipc_sem_limits(&limits) }
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: throw notSystemV(kind)
     }
   }
+
+  /// A POSIX kind asked of the System V calls: EINVAL, as the kernel answers an unknown command.
+  private func notSystemV(_ kind: ObjectKind) -> IPCError { IPCError("\(kind.typeWord): not System V", code: EINVAL) }
 
   package func count(_ kind: ObjectKind) throws(IPCError) -> Int32 {
     switch kind {
     case .sharedMemorySegment: try sharedMemoryUsage().segments
     case .messageQueue: try messageQueueUsage().queues
     case .semaphoreSet: try semaphoreUsage().sets
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: throw notSystemV(kind)
     }
   }
 
@@ -115,6 +120,7 @@ package struct LiveSysV: SysVSource {
     case .sharedMemorySegment: _ = try Errno.check("shmctl(IPC_RMID)") { cipc_shm_remove(id) }
     case .messageQueue: _ = try Errno.check("msgctl(IPC_RMID)") { cipc_msg_remove(id) }
     case .semaphoreSet: _ = try Errno.check("semctl(IPC_RMID)") { cipc_sem_remove(id) }
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: throw notSystemV(kind)
     }
   }
 
@@ -124,6 +130,7 @@ package struct LiveSysV: SysVSource {
     case .sharedMemorySegment: try Errno.check("shmget") { shmget(key.rawValue, 0, 0) }
     case .messageQueue: try Errno.check("msgget") { msgget(key.rawValue, 0) }
     case .semaphoreSet: try Errno.check("semget") { semget(key.rawValue, 0, 0) }
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: throw notSystemV(kind)
     }
   }
 

@@ -74,14 +74,18 @@ package struct NamespaceScanner<Processes: ProcessSource> {
 
   /// `pid`'s command (control characters shown as `?`) and container, for a header line.
   package func describe(_ pid: Int32) -> NamespaceDescription {
-    var command = processes.command(of: pid) ?? Array("?".utf8)
-    if command.last == UInt8(ascii: "\n") { command.removeLast() }
-    command = command.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }
-    return NamespaceDescription(
+    NamespaceDescription(
       pid: pid,
-      command: command,
+      command: shownCommand(pid),
       container: processes.cgroup(of: pid).flatMap { ContainerIdentity.parse(cgroupFile: $0) }
     )
+  }
+
+  /// `pid`'s command, control characters shown as `?`; `?` when it cannot be read.
+  package func shownCommand(_ pid: Int32) -> [UInt8] {
+    var command = processes.command(of: pid) ?? Array("?".utf8)
+    if command.last == UInt8(ascii: "\n") { command.removeLast() }
+    return command.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }
   }
 }
 

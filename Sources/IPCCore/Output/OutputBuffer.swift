@@ -49,6 +49,14 @@ package struct OutputBuffer: ~Copyable {
   /// What has been appended and not yet flushed.
   package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+  /// Calls `body` with what has been appended and not yet flushed.
+  package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    body(UnsafeBufferPointer(start: base, count: count))
+  }
+
+  /// Forgets what is buffered and not yet flushed, keeping the memory: for a scratch buffer used again and again.
+  package mutating func removeAll() { count = 0 }
+
   /// Makes room for `extra` bytes that the caller then appends (and counts).
   @inline(__always)
   private mutating func reserve(_ extra: Int) {
@@ -123,6 +131,13 @@ package struct OutputBuffer: ~Copyable {
     return "write error: \(errno: code)"
   }
 
+  /// Flushes, then returns the errno of the first write that failed, or nil: for a file whose errors are worded by
+  /// the caller (`--textfile`) rather than as `close_stdout` words them.
+  package mutating func flushReturningError() -> Int32? {
+    flush()
+    return writeError
+  }
+
   // MARK: Appending
 
   @inline(__always)
@@ -190,6 +205,16 @@ package struct OutputBuffer: ~Copyable {
     } else {
       appendNumber(UInt64(value), radix: 8, negative: false, width: width, alignRight: false)
     }
+  }
+
+  /// `%02x`.
+  package mutating func appendHexDigits(_ byte: UInt8) {
+    reserve(2)
+    let high = byte >> 4
+    let low = byte & 0xf
+    base[count] = high < 10 ? UInt8(ascii: "0") &+ high : UInt8(ascii: "a") &+ (high &- 10)
+    base[count + 1] = low < 10 ? UInt8(ascii: "0") &+ low : UInt8(ascii: "a") &+ (low &- 10)
+    count += 2
   }
 
   /// `0x%08x`.

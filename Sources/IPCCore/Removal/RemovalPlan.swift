@@ -1,10 +1,12 @@
 package import IPCModel
 
-/// What one `-m/-q/-s/-M/-Q/-S` asks to remove.
+/// What one `-m/-q/-s/-M/-Q/-S/--posix-*` asks to remove.
 package enum RemovalTarget: Equatable, Sendable {
   case id(Int32)
   /// A key, with the words the user typed (messages quote them as typed).
   case key(IPCKey, typed: [UInt8])
+  /// A POSIX object's name, checked, with the words the user typed.
+  case name(PosixName, typed: [UInt8])
 }
 
 /// One removal, in command-line order.
@@ -18,7 +20,8 @@ package struct RemovalStep: Equatable, Sendable {
 /// Everything a checked command line asks for, before anything is removed.
 package struct RemovalPlan: Equatable, Sendable {
   package var steps: [RemovalStep] = []
-  /// The kinds `-a` asked for (several `-a` add up), removed after the steps in the order shm, sem, msg.
+  /// The kinds `-a` asked for (several `-a` add up), removed after the steps in util-linux master's order: shm,
+  /// pshm, sem, psem, msg, pmsg.
   package var allOf: Set<ObjectKind> = []
   /// Any `-v` anywhere makes `-a` verbose, as in util-linux.
   package var verbose = false

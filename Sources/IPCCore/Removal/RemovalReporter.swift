@@ -72,6 +72,47 @@ package struct RemovalReporter {
     FatalRemovalError(message: "kernel not configured for \(kind.facilityName)")
   }
 
+  /// `removing POSIX shared memory `NAME'`: `-v`'s line for a POSIX object (util-linux master's), and the one
+  /// `--dry-run` prints. `shown` is the name as typed, or as listed for `-a`.
+  package func announce(_ kind: ObjectKind, name shown: [UInt8], to out: inout OutputBuffer) {
+    out.append(Message("removing \(kind.objectNoun) `\(shown)'\n").bytes)
+    out.flushIfFull()
+  }
+
+  /// A failure to remove a POSIX object by name, after which swipcrm goes on.
+  package enum NameFailure {
+    /// util-linux master's `permission denied for name `NAME'`.
+    case permissionDenied
+    /// util-linux master's `name `NAME' not found`.
+    case notFound
+    /// util-linux master's `name `NAME' too long`.
+    case tooLong
+    /// The name is an entry of `path` that is no object of the kind: a symlink, a directory, a FIFO. Not removed.
+    case notAnObject(ObjectKind, path: [UInt8], PosixFileStatus.FileType)
+  }
+
+  package mutating func report(_ failure: NameFailure, name shown: [UInt8]) {
+    switch failure {
+    case .permissionDenied: program.warn("permission denied for name `\(shown)'")
+    case .notFound: program.warn("name `\(shown)' not found")
+    case .tooLong: program.warn("name `\(shown)' too long")
+    case .notAnObject(let kind, let path, let type):
+      let what =
+        switch type {
+        case .symbolicLink: "a symbolic link"
+        case .directory: "a directory"
+        case .other, .regular: "not a regular file"
+        }
+      program.warn("name `\(shown)' is not \(kind.objectNoun): \(path) is \(what); not removed")
+    }
+    failures += 1
+  }
+
+  /// `name failed: <strerror>`: an errno util-linux master has no message for ends the run.
+  package func fatalName(_ error: IPCError) -> FatalRemovalError {
+    FatalRemovalError(message: "name failed: \(errno: error.code)")
+  }
+
   /// The old form's closing line, printed only when every id went.
   package func allDeleted(to out: inout OutputBuffer) {
     out.append("resource(s) deleted\n")

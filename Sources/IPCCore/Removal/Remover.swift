@@ -101,8 +101,99 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
       case .sharedMemorySegment:
         try removeAll(SharedMemorySegment.self, verbose: verbose, selected: selected, to: &out)
       case .semaphoreSet: try removeAll(SemaphoreSet.self, verbose: verbose, selected: selected, to: &out)
+      case .posixMessageQueue, .posixSharedMemory, .posixSemaphore:
+        try removeAllPosix(kind, verbose: verbose, selected: selected, to: &out)
       }
     if source == nil { throw reporter.notConfigured(kind) }
+  }
+
+  /// The POSIX objects of `kind` as listed now: their names, and the directory entries that are no object; throws
+  /// when the kind cannot be listed (no private mqueue mount and no `/dev/mqueue`, no `/dev/shm`).
+  package func posixNames(_ kind: ObjectKind) throws(FatalRemovalError) -> ([PosixName], [PosixSkippedEntry]) {
+    try posixNames(kind, in: catalog.snapshot([kind]))
+  }
+
+  /// The names of `snapshot`'s POSIX objects of `kind`, in its order, and the entries that are no object.
+  private func posixNames(
+    _ kind: ObjectKind,
+    in snapshot: Snapshot
+  ) throws(FatalRemovalError) -> ([PosixName], [PosixSkippedEntry]) {
+    let (names, skipped, failure): ([PosixName], [PosixSkippedEntry], Message?) =
+      switch kind {
+      case .posixSharedMemory:
+        (
+          snapshot.posixSharedMemory.rows.map(\.name), snapshot.posixSharedMemory.skipped,
+          snapshot.posixSharedMemory.failure
+        )
+      case .posixSemaphore:
+        (snapshot.posixSemaphores.rows.map(\.name), snapshot.posixSemaphores.skipped, snapshot.posixSemaphores.failure)
+      default: (snapshot.posixQueues.rows.map(\.name), snapshot.posixQueues.skipped, snapshot.posixQueues.failure)
+      }
+    if let failure { throw FatalRemovalError(message: failure) }
+    return (names, skipped)
+  }
+
+  /// Removes every POSIX object of `kind`, each by its name.
+  ///
+  /// As util-linux master's `remove_all`, it tries every object and reports those it may not remove. Entries that are no object (a symlink, a directory) are named on
+  /// stderr and left alone; they are not failures, as they were not asked for.
+  private mutating func removeAllPosix(
+    _ kind: ObjectKind,
+    verbose: Bool,
+    selected: (IPCObject) -> Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) -> ListingSource? {
+    let snapshot = catalog.snapshot([kind])
+    let (names, skipped) = try posixNames(kind, in: snapshot)
+    for entry in skipped { reporter.program.warn("\(entry.message); left alone") }
+    for (index, name) in names.enumerated() where selected(snapshot.object(kind, at: index)) {
+      try remove(kind, name: name, typed: name.shown(kind), verbose: verbose, to: &out)
+    }
+    return .procFile
+  }
+
+  /// Removes the POSIX object `name` of `kind`, as util-linux master's `remove_name`, but only that object.
+  ///
+  /// - Shared memory and semaphores: the entry of `/dev/shm` (`NAME`, `sem.NAME`) is stat'ed without following a
+  ///   symlink just before `unlinkat` on the same directory descriptor, and unlinked only if it is a regular file.
+  ///   A symlink, directory or FIFO of that name is reported and left alone, and what a symlink points to is never
+  ///   reached.
+  /// - Queues: `mq_unlink`, which acts on the IPC namespace's queue of that name and nothing else.
+  package mutating func remove(
+    _ kind: ObjectKind,
+    name: PosixName,
+    typed: [UInt8],
+    verbose: Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) {
+    if verbose || dryRun { reporter.announce(kind, name: typed, to: &out) }
+    guard let posix = catalog.posix else { throw FatalRemovalError(message: "\(kind.facilityName) cannot be reached") }
+    do throws(IPCError) {
+      switch kind {
+      case .posixSharedMemory, .posixSemaphore:
+        let fileName = name.fileName(kind)
+        let removing = !dryRun
+        let found = try posix.unlinkSharedMemoryEntry(fileName) { $0.type == .regular && removing }
+        if found.type != .regular {
+          let path = Array(posix.sharedMemoryDirectory.utf8) + [UInt8(ascii: "/")] + fileName
+          reporter.report(.notAnObject(kind, path: path, found.type), name: typed)
+        }
+      default:
+        if dryRun {
+          // Predicted only where the queues can be listed (root); permission errors are never predicted.
+          if let (names, _) = try? posixNames(kind), !names.contains(name) { reporter.report(.notFound, name: typed) }
+          return
+        }
+        try posix.unlinkQueue(name)
+      }
+    } catch {
+      switch error.code {
+      case Errno.permissionDenied, Errno.notPermitted: reporter.report(.permissionDenied, name: typed)
+      case Errno.notFound: reporter.report(.notFound, name: typed)
+      case Errno.nameTooLong: reporter.report(.tooLong, name: typed)
+      default: throw reporter.fatalName(error)
+      }
+    }
   }
 
   private mutating func removeAll<Row: SysVListable>(

@@ -31,6 +31,7 @@ package enum Errno {
   package static let notFound = ENOENT
   package static let noSuchProcess = ESRCH
   package static let outOfRange = ERANGE
+  package static let nameTooLong = ENAMETOOLONG
 
   /// `strerror(code)`'s bytes, in the current locale as util-linux prints them (not necessarily UTF-8).
   package static func messageBytes(_ code: Int32) -> [UInt8] {

@@ -1,9 +1,12 @@
-/// The family an object kind belongs to: how it is named (a key and an id) and reached (the System V calls).
+/// The family an object kind belongs to: how it is named and reached.
 ///
-/// POSIX kinds, named by a path and reached through files, are a family of their own when they arrive; every
-/// place that must treat the families differently switches on this.
+/// Every place that must treat the families differently switches on this.
 package enum ObjectFamily: Sendable, Hashable {
+  /// Named by a key and an id, reached through the System V calls (`shmctl`, `msgctl`, `semctl`).
   case systemV
+  /// Named by a name (`shm_open`, `mq_open`, `sem_open`), reached as files: `/dev/shm` for shared memory and
+  /// semaphores, the mqueue filesystem for queues.
+  case posix
 }
 
 /// A kind of IPC object.
@@ -14,36 +17,69 @@ package enum ObjectKind: Sendable, Hashable {
   case messageQueue
   case sharedMemorySegment
   case semaphoreSet
+  /// A POSIX shared-memory object: a regular file in `/dev/shm` whose name does not start with `sem.`.
+  case posixSharedMemory
+  /// A POSIX message queue: a file of the mqueue filesystem of the IPC namespace.
+  case posixMessageQueue
+  /// A POSIX named semaphore: the regular file `/dev/shm/sem.NAME`.
+  case posixSemaphore
 
-  package var family: ObjectFamily { .systemV }
+  package var family: ObjectFamily {
+    switch self {
+    case .messageQueue, .sharedMemorySegment, .semaphoreSet: .systemV
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: .posix
+    }
+  }
 
   /// The kinds ipcs lists and in its order: queues, segments, semaphore sets.
   package static let ipcsSections: [ObjectKind] = [.messageQueue, .sharedMemorySegment, .semaphoreSet]
   /// The kinds `ipcrm -a` removes without a type (util-linux 2.38.1: System V only), in its order: segments,
   /// semaphore sets, queues.
+  ///
+  /// util-linux master's bare `-a` also removes every POSIX object; swipcrm needs the POSIX types named.
   package static let ipcrmAll: [ObjectKind] = [.sharedMemorySegment, .semaphoreSet, .messageQueue]
+  /// The POSIX kinds swipcs lists, in ipcs's order of the System V kinds: queues, shared memory, semaphores.
+  package static let posixSections: [ObjectKind] = [.posixMessageQueue, .posixSharedMemory, .posixSemaphore]
+  /// Every type `-a` takes, in the order util-linux master removes them: each System V kind followed by its POSIX
+  /// counterpart (shm, pshm, sem, psem, msg, pmsg).
+  package static let removalOrder: [ObjectKind] = [
+    .sharedMemorySegment, .posixSharedMemory, .semaphoreSet, .posixSemaphore, .messageQueue, .posixMessageQueue,
+  ]
 
-  /// The word that names the kind on the command line (`-a shm`, `ipcrm shm ID`), and its `/proc/sysvipc` file.
+  /// The word that names the kind on the command line (`-a shm`, `-a pshm`, `ipcrm shm ID`); for the System V
+  /// kinds also its `/proc/sysvipc` file.
   package var typeWord: String {
     switch self {
     case .messageQueue: "msg"
     case .sharedMemorySegment: "shm"
     case .semaphoreSet: "sem"
+    case .posixMessageQueue: "pmsg"
+    case .posixSharedMemory: "pshm"
+    case .posixSemaphore: "psem"
     }
   }
 
-  /// The kind a type word names, or nil.
+  /// The System V kind a type word names (`shm`, `msg`, `sem`: the old form `ipcrm shm ID...`), or nil.
   package init?(typeWord: [UInt8]) {
     guard let kind = Self.ipcrmAll.first(where: { Array($0.typeWord.utf8) == typeWord }) else { return nil }
     self = kind
   }
 
-  /// ipcrm's name for one object (`removing shared memory segment id ...`).
+  /// The kind a type word of `-a` names, System V or POSIX (`shm`, `pshm`, …), or nil.
+  package init?(removalTypeWord word: [UInt8]) {
+    guard let kind = Self.removalOrder.first(where: { Array($0.typeWord.utf8) == word }) else { return nil }
+    self = kind
+  }
+
+  /// ipcrm's name for one object (`removing shared memory segment id ...`, `removing POSIX semaphore `...'`).
   package var objectNoun: String {
     switch self {
     case .messageQueue: "message queue"
     case .sharedMemorySegment: "shared memory segment"
     case .semaphoreSet: "semaphore"
+    case .posixMessageQueue: "POSIX message queue"
+    case .posixSharedMemory: "POSIX shared memory"
+    case .posixSemaphore: "POSIX semaphore"
     }
   }
 
@@ -53,6 +89,9 @@ package enum ObjectKind: Sendable, Hashable {
     case .messageQueue: "message queues"
     case .sharedMemorySegment: "shared memory"
     case .semaphoreSet: "semaphores"
+    case .posixMessageQueue: "POSIX message queues"
+    case .posixSharedMemory: "POSIX shared memory"
+    case .posixSemaphore: "POSIX semaphores"
     }
   }
 }

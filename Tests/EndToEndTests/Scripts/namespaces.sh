@@ -190,6 +190,86 @@ grep -q "^ipcs: the IPC namespaces of [0-9]* processes could not be read: Permis
 grep -q "^ipcs: cannot enter IPC namespace $(inode "$pn") of pid $pn: Operation not permitted" "$work/all.err" || fail "--all-namespaces as 65534 did not report $pn"
 [[ $(grep -c '^==== IPC namespace ' "$work/all.out") == 1 ]] || fail "--all-namespaces as 65534 listed $(grep '^====' "$work/all.out")"
 
+# With the column views, the JSON of every namespace, the metrics and the POSIX kinds (merged from main).
+scripts=$(dirname "$0")
+schema=$scripts/../../../docs/swipcs.schema.json
+# A /dev/shm of this script's own mount namespace: nothing below sees or changes the machine's.
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+touch /dev/shm/outside
+all_pids=(1 "$pa" "$pb" "$pc" "$pn")
+for pid in "$pa" "$pb" "$pc" "$pn"; do
+  for mode in "-o NS,KEY,ID,SIZE -m --raw --bytes" "--json -o +NS" "-g --export -o NS,RESOURCE,LIMIT,USED" "-q -o NS,ID,MSGS --noheadings"; do
+    # shellcheck disable=SC2086
+    same "swipcs --ns $pid $mode" "$swipcs" --ns "$pid" $mode -- nsenter --ipc -t "$pid" "$swipcs" $mode
+  done
+  [[ $("$swipcs" --ns "$pid" -g -o NS --raw --noheadings | sort -u) == "$(inode "$pid")" ]] || fail "NS of $pid"
+done
+"$swipcs" --all-namespaces --json > "$work/ns.json" 2> "$work/ns.err" || fail "--all-namespaces --json: $(cat "$work/ns.err")"
+/usr/bin/python3 "$scripts/check-json.py" "$schema" "$work/ns.json" | sed 's/^/FAIL: --all-namespaces --json: /'
+distinct=$(for p in /proc/[0-9]*; do stat -L -c %i "$p/ns/ipc" 2> /dev/null; done | sort -u | wc -l)
+for pid in "${all_pids[@]}"; do
+  nsenter --ipc -t "$pid" "$swipcs" --json > "$work/one.json"
+  /usr/bin/python3 "$scripts/check-namespaces-json.py" "$work/ns.json" "$work/one.json" "$(inode "$pid")" "$pid" "$distinct" |
+    sed "s/^/FAIL: --all-namespaces --json of $pid: /"
+done
+"$swipcs" --all-namespaces -m --raw --noheadings -o ID,SIZE --bytes > "$work/all.raw"
+"$swipcs" --all-namespaces -o ID > "$work/all.table"
+[[ $(grep -c '^==== IPC namespace ' "$work/all.table") == "$distinct" ]] || fail "--all-namespaces -o: headers"
+for pid in "${all_pids[@]}"; do
+  id=$(inode "$pid")
+  grep "^$id " "$work/all.raw" | cut -d' ' -f2- > "$work/block"
+  nsenter --ipc -t "$pid" "$swipcs" -m --raw --noheadings -o ID,SIZE --bytes | cmp -s - "$work/block" || fail "--all-namespaces --raw: rows of $pid"
+done
+# Metrics: every series labelled with its namespace; promtool passes; the counts are ipcs's.
+check_metrics() { # LABEL FILE
+  if [[ -x /usr/bin/promtool ]]; then
+    out=$(/usr/bin/promtool check metrics < "$2" 2>&1) || fail "$1: promtool: $out"
+    [[ -z $out ]] || fail "$1: promtool said $out"
+  fi
+}
+"$swipcs" --ns "$pa" --prometheus=objects > "$work/pa.prom"
+check_metrics "--ns --prometheus" "$work/pa.prom"
+grep -v '^#' "$work/pa.prom" | grep -Ev "\\{ns=\"$(inode "$pa")\"[,}]" | head -3 | sed 's/^/FAIL: --ns --prometheus without ns: /'
+"$swipcs" --all-namespaces --prometheus=objects > "$work/all.prom"
+check_metrics "--all-namespaces --prometheus" "$work/all.prom"
+[[ $(grep -c '^# TYPE ipc_objects gauge$' "$work/all.prom") == 1 ]] || fail "--all-namespaces --prometheus: ipc_objects written more than once"
+for pid in "${all_pids[@]}"; do
+  id=$(inode "$pid")
+  for kind in shm msg sem; do
+    case $kind in shm) option=-m ;; msg) option=-q ;; sem) option=-s ;; esac
+    count=$(nsenter --ipc -t "$pid" /usr/bin/ipcs $option | grep -c '^0x')
+    grep -qx "ipc_objects{ns=\"$id\",kind=\"$kind\"} $count" "$work/all.prom" || fail "ipc_objects of $pid $kind: $(grep "ns=\"$id\",kind=\"$kind\"" "$work/all.prom" | head -1), not $count"
+  done
+done
+"$swipcs" --all-namespaces --textfile "$work/all.textfile.prom" || fail "--all-namespaces --textfile"
+"$swipcs" --all-namespaces --prometheus | cmp -s - "$work/all.textfile.prom" || fail "--all-namespaces --textfile differs from --prometheus"
+
+# POSIX: queues follow the IPC namespace, /dev/shm the mount namespace of the process named.
+mkdir "$work/mq"
+hold p unshare --ipc --mount --propagation private sh -c "mount -t tmpfs tmpfs /dev/shm && echo data > /dev/shm/inside && head -c 32 /dev/zero > /dev/shm/sem.gate && mount -t mqueue none '$work/mq' && touch '$work/mq/inq' && $block" "$work/p"
+pp=$held
+for mode in --posix-shmems --posix-semaphores --posix-mqueues "--posix-shmems --posix-mqueues -b"; do
+  # shellcheck disable=SC2086
+  same "swipcs --ns $pp $mode" "$swipcs" --ns "$pp" $mode -- nsenter --ipc --mount -t "$pp" "$swipcs" $mode
+done
+"$swipcs" --ns "$pp" --posix-shmems > "$work/p.out"
+grep -q '^inside ' "$work/p.out" && ! grep -q outside "$work/p.out" || fail "--ns --posix-shmems read $(cat "$work/p.out")"
+"$swipcs" --ns "$pp" --posix-mqueues | grep -q '^/inq ' || fail "--ns --posix-mqueues: no /inq"
+"$swipcs" --posix-mqueues 2> /dev/null | grep -q '/inq' && fail "the script's own namespace shows /inq"
+same "swipcs --ns PATH --posix-mqueues" "$swipcs" --ns "/proc/$pp/ns/ipc" --posix-mqueues -- nsenter --ipc -t "$pp" "$swipcs" --posix-mqueues
+"$swipcs" --all-namespaces --posix-shmems > "$work/all.posix"
+awk -v id="$(inode "$pp")" '/^==== IPC namespace / { on = ($4 == id); next } on' "$work/all.posix" > "$work/block"
+nsenter --ipc --mount -t "$pp" "$swipcs" --posix-shmems | cmp -s - "$work/block" || fail "--all-namespaces --posix-shmems: block of $pp: $(cat "$work/block")"
+shm_refusal="POSIX shared memory and semaphores cannot be reached with --ns '/proc/$pp/ns/ipc': they live in /dev/shm, which belongs to a mount namespace, and an IPC namespace file names no process whose mount namespace to read (use --ns PID)"
+expect "--ns PATH --posix-shmems" 1 "ipcs: $shm_refusal" "$new/ipcs" --ns "/proc/$pp/ns/ipc" --posix-shmems
+expect "swipcrm --ns PATH --posix-shmem" 1 "ipcrm: $shm_refusal" "$new/ipcrm" --ns "/proc/$pp/ns/ipc" --posix-shmem inside
+expect "swipcrm --ns PATH -a psem" 1 "ipcrm: $shm_refusal" "$new/ipcrm" --ns "/proc/$pp/ns/ipc" -a psem
+"$swipcrm" --ns "$pp" --posix-shmem inside --posix-mqueue /inq || fail "swipcrm --ns --posix-*"
+nsenter --mount -t "$pp" test -e /dev/shm/inside && fail "swipcrm --ns --posix-shmem left /dev/shm/inside"
+nsenter --mount -t "$pp" test -e "$work/mq/inq" && fail "swipcrm --ns --posix-mqueue left /inq"
+nsenter --mount -t "$pp" test -e /dev/shm/sem.gate || fail "swipcrm --ns removed sem.gate"
+[[ -e /dev/shm/outside ]] || fail "swipcrm --ns removed the script's own /dev/shm/outside"
+
 # What --ns completes: the pids of the processes in other IPC namespaces than the shell's.
 echo "##expected"
 own=$(inode $$)

@@ -1,0 +1,37 @@
+package import IPCModel
+
+/// One value of one column for one object, typed: the renderers decide how each type is written as text, as
+/// JSON, or as a Prometheus sample.
+package enum CellValue: Equatable, Sendable {
+  /// A signed number: an id.
+  case integer(Int64)
+  /// A count: attachments, messages, semaphores, seconds.
+  case count(UInt64)
+  /// Bytes: human-readable in the table unless `--bytes`, a number in JSON.
+  case size(UInt64)
+  /// A pid the kernel recorded; 0 (never set, or not visible from here) is `null` in JSON.
+  case pid(ProcessID)
+  /// A time, or never (`nil`): empty in text, `null` in JSON.
+  case time(Timestamp?)
+  /// Text as bytes; `nil` is empty in text and `null` in JSON.
+  case text([UInt8]?)
+  /// The permission bits: `rw-r-----`, or `0640` with `--numeric-perms`; a string in JSON.
+  case permissions(IPCMode)
+  /// `0x%08x`; a string in JSON.
+  case key(IPCKey)
+  /// A percentage (`USE%`), or not applicable.
+  case percentage(Double?)
+  /// A limit figure that is a plain number (`-` where there is none in lsipc's text: `nil`).
+  case figure(UInt64?)
+  /// A limit figure in bytes (human-readable in the table unless `--bytes`).
+  case byteFigure(UInt64?)
+  /// The column does not apply to this object's kind: empty in text, `null` in JSON.
+  case notApplicable
+}
+
+/// How a column's values appear in JSON.
+package enum JSONType: Sendable {
+  case number
+  case string
+  case boolean
+}

@@ -1,0 +1,239 @@
+import CIPCShim
+import Glibc
+package import IPCModel
+
+/// The POSIX IPC calls, made: the only Swift file that opens, stats and unlinks entries of `/dev/shm` and of the
+/// mqueue filesystem, and calls `mq_unlink` (through the shim).
+///
+/// Every entry is reached relative to a descriptor of its directory, opened `O_DIRECTORY | O_NOFOLLOW`, with
+/// `AT_SYMLINK_NOFOLLOW` or `O_NOFOLLOW`: no symlink planted in `/dev/shm` is ever followed.
+package struct LivePosix: PosixSource {
+  /// Where shared memory and semaphores live: glibc's `SHMDIR`; for another namespace, `/proc/PID/root/dev/shm`
+  /// (`NamespacePlace`).
+  package var sharedMemoryDirectory: String
+  /// Where the mqueue filesystem is usually mounted; read when no private mount can be made.
+  ///
+  /// nil in another IPC namespace than the mount's: only a private mount made there shows its queues.
+  package var mountedQueueDirectory: String?
+
+  package init(sharedMemoryDirectory: String = "/dev/shm", mountedQueueDirectory: String? = "/dev/mqueue") {
+    self.sharedMemoryDirectory = sharedMemoryDirectory
+    self.mountedQueueDirectory = mountedQueueDirectory
+  }
+
+  // MARK: Shared memory and semaphores
+
+  package func sharedMemoryEntries() throws(IPCError) -> [PosixDirectoryEntry] {
+    let directory = try Self.openDirectory(sharedMemoryDirectory)
+    return try Self.entries(of: directory, path: sharedMemoryDirectory)
+  }
+
+  package func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {
+    guard let directory = try? Self.openDirectory(sharedMemoryDirectory) else { return nil }
+    defer { close(directory) }
+    let fd = Self.withCName(fileName) { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, Self.type(info.st_mode) == .regular, Self.identity(info) == file else { return nil }
+    return Self.readUpTo(fd, limit: limit)
+  }
+
+  package func unlinkSharedMemoryEntry(
+    _ fileName: [UInt8],
+    if shouldUnlink: (PosixFileStatus) -> Bool
+  ) throws(IPCError) -> PosixFileStatus {
+    let directory = try Self.openDirectory(sharedMemoryDirectory)
+    defer { close(directory) }
+    let shown = sharedMemoryDirectory + "/" + String(decoding: fileName, as: UTF8.self)
+    var info = stat()
+    _ = try Errno.check("fstatat(\(shown))") {
+      Self.withCName(fileName) { fstatat(directory, $0, &info, AT_SYMLINK_NOFOLLOW) }
+    }
+    let status = Self.status(info)
+    if shouldUnlink(status) {
+      _ = try Errno.check("unlinkat(\(shown))") { Self.withCName(fileName) { unlinkat(directory, $0, 0) } }
+    }
+    return status
+  }
+
+  // MARK: Queues
+
+  package func queueEntries() throws(PosixQueueListingError) -> [PosixQueueEntry] {
+    let directory: Int32
+    do throws(IPCError) {
+      directory = try Self.privateQueueInstance()
+    } catch {
+      let privateFailure = error
+      guard let mountedQueueDirectory else {
+        throw PosixQueueListingError(privateMount: privateFailure, mountedDirectory: nil, mountedProblem: nil)
+      }
+      do throws(IPCError) {
+        directory = try Self.openDirectory(mountedQueueDirectory)
+      } catch {
+        throw PosixQueueListingError(
+          privateMount: privateFailure,
+          mountedDirectory: mountedQueueDirectory,
+          mountedProblem: error
+        )
+      }
+      guard cipc_filesystem_type(directory) == Int64(CIPC_MQUEUE_MAGIC) else {
+        close(directory)
+        throw PosixQueueListingError(
+          privateMount: privateFailure,
+          mountedDirectory: mountedQueueDirectory,
+          mountedProblem: nil
+        )
+      }
+    }
+    let entries: [PosixDirectoryEntry]
+    do throws(IPCError) {
+      entries = try Self.entries(of: directory, path: "mqueue", keepOpen: true)
+    } catch {
+      close(directory)
+      throw PosixQueueListingError(
+        privateMount: error,
+        mountedDirectory: mountedQueueDirectory,
+        mountedProblem: error
+      )
+    }
+    defer { close(directory) }
+    return entries.map { entry in
+      guard entry.status.type == .regular else { return PosixQueueEntry(entry: entry, contents: nil) }
+      let fd = Self.withCName(entry.fileName) {
+        openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+      }
+      guard fd >= 0 else { return PosixQueueEntry(entry: entry, contents: nil) }
+      defer { close(fd) }
+      var info = stat()
+      guard fstat(fd, &info) == 0, Self.identity(info) == entry.status.file else {
+        return PosixQueueEntry(entry: entry, contents: nil)
+      }
+      var current: Int64 = 0
+      var maximum: Int64 = 0
+      var size: Int64 = 0
+      let attributes = cipc_mq_attributes(fd, &current, &maximum, &size) == 0
+      return PosixQueueEntry(
+        entry: entry,
+        contents: Self.readUpTo(fd, limit: 4096),
+        messages: attributes ? UInt64(clamping: current) : nil,
+        maxMessages: attributes ? UInt64(clamping: maximum) : nil,
+        maxMessageSize: attributes ? UInt64(clamping: size) : nil
+      )
+    }
+  }
+
+  package func unlinkQueue(_ name: PosixName) throws(IPCError) {
+    let path = name.shown(.posixMessageQueue)
+    _ = try Errno.check("mq_unlink") { Self.withCName(path) { cipc_mq_unlink($0) } }
+  }
+
+  /// A detached read-only mount of the mqueue filesystem of this IPC namespace, opened as a directory.
+  private static func privateQueueInstance() throws(IPCError) -> Int32 {
+    var stage = CIPC_MQUEUE_FSOPEN
+    let mount = cipc_mqueue_private_instance(&stage)
+    if mount < 0 {
+      let code = errno
+      let operation =
+        switch stage {
+        case CIPC_MQUEUE_FSOPEN: "fsopen(mqueue)"
+        case CIPC_MQUEUE_FSCONFIG: "fsconfig(mqueue)"
+        default: "fsmount(mqueue)"
+        }
+      throw IPCError(operation, code: code)
+    }
+    defer { close(mount) }
+    // fsmount's descriptor is a path descriptor; the directory is read through one opened on it.
+    return try Errno.check("open(mqueue)") { openat(mount, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+  }
+
+  // MARK: Shared helpers
+
+  private static func openDirectory(_ path: String) throws(IPCError) -> Int32 {
+    try Errno.check("open(\(path))") { open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+  }
+
+  /// The entries of `directory`, each stat'ed without following symlinks; closes `directory` unless `keepOpen`.
+  private static func entries(
+    of directory: Int32,
+    path: String,
+    keepOpen: Bool = false
+  ) throws(IPCError)
+    -> [PosixDirectoryEntry]
+  {
+    let reading = try Errno.check("dup(\(path))") { dup(directory) }
+    if !keepOpen { close(directory) }
+    guard let stream = fdopendir(reading) else {
+      let code = errno
+      close(reading)
+      throw IPCError("opendir(\(path))", code: code)
+    }
+    defer { closedir(stream) }
+    let listed = dirfd(stream)
+    var found: [PosixDirectoryEntry] = []
+    while true {
+      errno = 0
+      guard let record = readdir(stream) else {
+        let code = errno
+        if code != 0 { throw IPCError("readdir(\(path))", code: code) }
+        return found
+      }
+      let name = withUnsafeBytes(of: record.pointee.d_name) { raw in
+        Array(raw.prefix { $0 != 0 })
+      }
+      if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+      var info = stat()
+      // An entry removed since readdir saw it is simply not listed.
+      guard withCName(name, { fstatat(listed, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else { continue }
+      found.append(PosixDirectoryEntry(fileName: name, status: status(info)))
+    }
+  }
+
+  private static func readUpTo(_ fd: Int32, limit: Int) -> [UInt8]? {
+    var bytes = [UInt8](repeating: 0, count: limit)
+    var total = 0
+    while total < limit {
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[total...])
+        return pread(fd, rest.baseAddress, rest.count, off_t(total))
+      }
+      if count < 0 && errno == EINTR { continue }
+      if count < 0 { return nil }
+      if count == 0 { break }
+      total += count
+    }
+    return Array(bytes[..<total])
+  }
+
+  /// `name` as a NUL-terminated C string (a name holds no NUL: it comes from argv or a directory).
+  private static func withCName<Result>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
+    (name + [0]).withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress.unsafelyUnwrapped) }
+    }
+  }
+
+  private static func type(_ mode: mode_t) -> PosixFileStatus.FileType {
+    switch mode & S_IFMT {
+    case S_IFREG: .regular
+    case S_IFDIR: .directory
+    case S_IFLNK: .symbolicLink
+    default: .other
+    }
+  }
+
+  private static func identity(_ info: stat) -> PosixFileIdentity {
+    PosixFileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+  }
+
+  private static func status(_ info: stat) -> PosixFileStatus {
+    PosixFileStatus(
+      type: type(info.st_mode),
+      owner: UserID(rawValue: info.st_uid),
+      group: GroupID(rawValue: info.st_gid),
+      permissions: UInt32(info.st_mode & 0o7777),
+      size: UInt64(clamping: info.st_size),
+      modificationTime: Int64(info.st_mtim.tv_sec),
+      file: identity(info)
+    )
+  }
+}
