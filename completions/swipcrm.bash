@@ -43,14 +43,28 @@ _swipcrm_posix_names() {
   return 0
 }
 
+# _swipcrm_namespace_pids: the pids of the processes whose IPC namespace is not the shell's (for --ns).
+_swipcrm_namespace_pids() {
+  local dir
+  for dir in /proc/[0-9]*; do
+    [[ -e $dir/ns/ipc && ! $dir/ns/ipc -ef /proc/$$/ns/ipc ]] && printf '%s\n' "${dir#/proc/}"
+  done
+}
+
 _swipcrm() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key --posix-shmem --posix-mqueue --posix-semaphore -a --all -n --dry-run -v --verbose -h --help -V --version"
+  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key --posix-shmem --posix-mqueue --posix-semaphore -a --all -n --dry-run -v --verbose -h --help -V --version --ns --all-namespaces"
   local types="shm msg sem"
   local all_types="shm pshm msg pmsg sem psem"
   # With the default COMP_WORDBREAKS, "--all=sh" arrives as the words "--all", "=", "sh", and "--all=" as
   # "--all", "=" with the cursor on "=".
   [[ $cur == = ]] && cur=""
+  # The argument of --ns (or --ns=): a pid of a process in another IPC namespace.
+  if [[ ${COMP_WORDS[COMP_CWORD - 1]-} == --ns ||
+    (${COMP_WORDS[COMP_CWORD - 1]-} == = && ${COMP_WORDS[COMP_CWORD - 2]-} == --ns) ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$(_swipcrm_namespace_pids)" -- "$cur")
+    return
+  fi
   local candidates
   # The old form: swipcrm shm|msg|sem ID...
   if ((COMP_CWORD > 1)) && [[ ${COMP_WORDS[1]} == @(shm|msg|sem) ]]; then

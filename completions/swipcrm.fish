@@ -45,6 +45,16 @@ function __swipcrm_type_next --description 'true when the word before the cursor
     string match -qr -- '^(-[nvhV]*a|--all)$' $tokens[-1]
 end
 
+function __swipcrm_namespace_pids --description 'pids of the processes in another IPC namespace than the shell'
+    # fish globs have no [0-9]: every entry of /proc, the numeric ones kept.
+    for dir in /proc/*
+        string match -qr '^/proc/[0-9]+$' -- $dir; or continue
+        test -e $dir/ns/ipc; or continue
+        test $dir/ns/ipc -ef /proc/$fish_pid/ns/ipc; and continue
+        string replace /proc/ '' -- $dir
+    end
+end
+
 complete -c swipcrm -f
 complete -c swipcrm -n 'test (count (commandline -opc)) -eq 1' -a 'shm msg sem' -d 'old form: kind, then ids'
 complete -c swipcrm -n __swipcrm_legacy -a '(__swipcrm_objects (commandline -opc)[2] id)'
@@ -63,3 +73,5 @@ complete -c swipcrm -s n -l dry-run -d 'show what would be removed, and remove n
 complete -c swipcrm -s v -l verbose -d 'explain what is being done'
 complete -c swipcrm -s h -l help -d 'display this help'
 complete -c swipcrm -s V -l version -d 'display version'
+complete -c swipcrm -l ns -x -a '(__swipcrm_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
+complete -c swipcrm -l all-namespaces -d 'act in every IPC namespace in use'

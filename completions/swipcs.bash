@@ -18,16 +18,25 @@ _swipcs_ids() {
   done
 }
 
+# _swipcs_namespace_pids: the pids of the processes whose IPC namespace is not the shell's (for --ns).
+_swipcs_namespace_pids() {
+  local dir
+  for dir in /proc/[0-9]*; do
+    [[ -e $dir/ns/ipc && ! $dir/ns/ipc -ef /proc/$$/ns/ipc ]] && printf '%s\n' "${dir#/proc/}"
+  done
+}
+
 # The columns of -o/--output, as `swipcs --help` lists them.
-_swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%"
+_swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%"
 
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores --ns --all-namespaces"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""
-  # The argument of --textfile (a file name) and of --prometheus= (one word), attached with = or not.
+  # The argument of --textfile (a file name), of --ns (a pid of a process in another IPC namespace) and of
+  # --prometheus= (one word), attached with = or not.
   local before=${COMP_WORDS[COMP_CWORD - 1]-} attached=0
   if [[ ${COMP_WORDS[COMP_CWORD]} == = ]]; then
     attached=1
@@ -37,6 +46,10 @@ _swipcs() {
   fi
   if [[ $before == --textfile ]]; then
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    return
+  fi
+  if [[ $before == --ns ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$(_swipcs_namespace_pids)" -- "$cur")
     return
   fi
   if [[ $before == --prometheus ]] && ((attached)); then
@@ -67,8 +80,8 @@ _swipcs() {
       fi
       pending=${word#--}
       ;;
-    --textfile)
-      # Its file name is not an option word.
+    --textfile | --ns)
+      # Its file name or pid is not an option word.
       [[ ${COMP_WORDS[i + 1]-} == = ]] && ((i++))
       ((i++))
       ;;

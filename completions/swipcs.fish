@@ -64,12 +64,22 @@ function __swipcs_ids --description 'ids of the IPC kinds named on the command l
     end
 end
 
+function __swipcs_namespace_pids --description 'pids of the processes in another IPC namespace than the shell'
+    # fish globs have no [0-9]: every entry of /proc, the numeric ones kept.
+    for dir in /proc/*
+        string match -qr '^/proc/[0-9]+$' -- $dir; or continue
+        test -e $dir/ns/ipc; or continue
+        test $dir/ns/ipc -ef /proc/$fish_pid/ns/ipc; and continue
+        string replace /proc/ '' -- $dir
+    end
+end
+
 # The columns of -o/--output: after the last comma of the list typed so far.
 function __swipcs_columns --description 'column names for -o'
     set -l current (commandline -ct)
     set -l head (string replace -r -- '^(-o|--output=)' '' $current)
     set -l prefix (string match -r -- '^.*,' $head)
-    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
         echo $prefix$column
     end
 end
@@ -103,3 +113,5 @@ complete -c swipcs -s P -l numeric-perms -d 'print numeric permissions (PERMS co
 complete -c swipcs -s g -l global -d 'info about system-wide usage'
 complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Prometheus text format'
 complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'
+complete -c swipcs -l ns -x -a '(__swipcs_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
+complete -c swipcs -l all-namespaces -d 'act in every IPC namespace in use'

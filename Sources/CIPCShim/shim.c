@@ -5,9 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <locale.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -15,6 +19,7 @@
 #include <mqueue.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 // X/Open leaves `union semun` to the caller.
@@ -185,6 +190,17 @@ int cipc_sem_query(int id, int num, enum cipc_sem_field field) {
   arg.val = 0;
   return semctl(id, num, commands[field], arg);
 }
+
+int cipc_ns_file_kind(int fd) {
+  struct statfs fs;
+  if (fstatfs(fd, &fs) < 0) return -1;
+  if (fs.f_type != NSFS_MAGIC) return CIPC_NS_NOT_NSFS;
+  int type = ioctl(fd, NS_GET_NSTYPE);
+  if (type < 0) return -1;
+  return type == CLONE_NEWIPC ? CIPC_NS_IPC : CIPC_NS_OTHER;
+}
+
+int cipc_setns_ipc(int fd) { return setns(fd, CLONE_NEWIPC); }
 
 static int captured_argc = -1;
 static char **captured_argv;

@@ -11,6 +11,10 @@ struct ListingTests {
     "--human", "-m --human", "-q --human", "-b", "-m -b", "--human -b", "-b --human -m",
     "--queues --shmems", "--semaphores", "--all", "--time", "--pid", "--creator", "--hum", "--sh", "--cr -a",
     "foo bar", "-m foo -q", "-m -- -q", "--bytes -t",
+    // Abbreviations of --all stay --all next to --all-namespaces, as ipcs reads them.
+    "--al", "--a -t", "-i 0 -m --al", "-m -- --al",
+    // And of --time next to --time-format: ipcs reads --ti and --tim as --time.
+    "--ti", "--tim -m",
   ]
 
   /// Command-line errors, help, and the -i checks that come before any object is read.

@@ -153,6 +153,22 @@ enum cipc_sem_field {
 /// `semctl(id, num, GETVAL|GETNCNT|GETZCNT|GETPID)`: the figure, or -1 with errno.
 int cipc_sem_query(int id, int num, enum cipc_sem_field field);
 
+/// What an open file is as a namespace (cipc_ns_file_kind).
+enum cipc_ns_file {
+  /// Not a file of the nsfs file system: a regular file, a directory, a device...
+  CIPC_NS_NOT_NSFS = 0,
+  /// An nsfs file of an IPC namespace.
+  CIPC_NS_IPC = 1,
+  /// An nsfs file of another namespace type (net, mnt, user...).
+  CIPC_NS_OTHER = 2,
+};
+
+/// What `fd` refers to: `fstatfs` (nsfs's magic number), then for nsfs the `NS_GET_NSTYPE` ioctl (Linux 4.11).
+/// Returns an enum cipc_ns_file value, or -1 with errno. The ioctl is made only on nsfs files.
+int cipc_ns_file_kind(int fd);
+/// `setns(fd, CLONE_NEWIPC)`: moves the calling thread into the IPC namespace `fd` refers to. 0, or -1 with errno.
+int cipc_setns_ipc(int fd);
+
 /// The argument count glibc handed to this program's initialisers (shim.c), or -1 when they did not run.
 ///
 /// The Swift runtime on Linux rebuilds argv from /proc/self/maps and `environ`, which fails without /proc, when

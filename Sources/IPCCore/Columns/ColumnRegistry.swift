@@ -65,7 +65,20 @@ package enum ColumnRegistry {
       context in
       seconds(since: lastActivity(object), now: context.now)
     },
+    namespace,
   ]
+
+  /// `NS`: the inode of the IPC namespace the object was read in (`readlink /proc/PID/ns/ipc` shows it as
+  /// `ipc:[NS]`); in the `--global` table too, where the limits are the namespace's.
+  package static let namespace = Column(
+    "NS",
+    "IPC namespace (inode)",
+    scope: .objects,
+    alignRight: true,
+    json: .number,
+    value: { _, context in context.namespace.map { .count($0.rawValue) } ?? .text(nil) },
+    globalValue: { resource in resource.namespace.map { .count($0.rawValue) } ?? .text(nil) }
+  )
 
   /// lsipc's shared-memory columns, then swipcs's.
   package static let sharedMemory: [Column] = [
@@ -274,6 +287,8 @@ package struct GlobalResource: Sendable, Equatable {
   package var used: UInt64?
   /// Whether the figures are bytes (human-readable in the table unless `--bytes`).
   package var inBytes: Bool
+  /// The IPC namespace whose limits these are, for the NS column.
+  package var namespace: NamespaceID?
 
   package init(_ name: String, _ description: String, limit: UInt64, used: UInt64? = nil, inBytes: Bool = false) {
     self.name = name

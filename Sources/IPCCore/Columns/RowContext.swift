@@ -6,6 +6,12 @@ package struct RowContext {
   package var names = NameCache()
   /// The time the rows are made at, for AGE and IDLE.
   package let now: Timestamp
+  /// The IPC namespace the rows were read in, for NS: the snapshot's.
+  ///
+  /// Another namespace has other segments, so what was read of `/proc/sysvipc/shm` is read again.
+  package var namespace: NamespaceID? {
+    didSet { if namespace != oldValue { residency = nil } }
+  }
   private let files: any FileSource
   private let procDirectory: String
   private var commandLines: [Int32: [UInt8]?] = [:]

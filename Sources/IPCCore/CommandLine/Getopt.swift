@@ -1,4 +1,5 @@
 import CIPCShim
+import Glibc
 package import IPCModel
 
 /// glibc getopt_long over the process's argv: GNU permutation, unambiguous abbreviations, and glibc's own
@@ -32,6 +33,7 @@ package struct OptionParser {
   package init(_ arguments: ProcessArguments, options: [OptionSpec]) {
     argc = arguments.count
     argv = arguments.vector
+    Self.preferShorterNames(argc: argc, argv: argv, options: options)
     shortOptions = options.shortOptionString.map { CChar(bitPattern: $0) } + [0]
     table =
       options.map { spec in
@@ -44,6 +46,62 @@ package struct OptionParser {
       } + [option(name: nil, has_arg: 0, flag: nil, val: 0)]
     originalVector = (0..<Int(argc)).map { [argv] in Int(bitPattern: argv[$0]) }
     cipc_getopt_reset()
+  }
+
+  /// Keeps util-linux's abbreviations working where swipcs added a longer option that extends an old name.
+  ///
+  /// `--al` meant `--all` to ipcs and ipcrm, and would be ambiguous next to `--all-namespaces`. A long-option word
+  /// that abbreviates several options, one of whose names all the others extend, is rewritten to that option's
+  /// full name before getopt reads it. Words that are option arguments, and the words after `--` (or after the
+  /// first operand under POSIXLY_CORRECT), are left alone.
+  private static func preferShorterNames(
+    argc: Int32,
+    argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
+    options: [OptionSpec]
+  ) {
+    let names = options.map { Array("\($0.long)".utf8) }
+    guard names.contains(where: { name in names.contains { $0.count > name.count && $0.starts(with: name) } }) else {
+      return
+    }
+    let posixlyCorrect = getenv("POSIXLY_CORRECT") != nil
+    var index = 1
+    while index < Int(argc) {
+      guard let pointer = argv[index] else { break }
+      let word = cStringBytes(pointer)
+      index += 1
+      if word == Array("--".utf8) { break }
+      if word.starts(with: Array("--".utf8)) {
+        let body = word.dropFirst(2)
+        let name = Array(body.prefix { $0 != UInt8(ascii: "=") })
+        let matches = names.indices.filter { names[$0].starts(with: name) }
+        guard !matches.isEmpty else { continue }
+        var chosen = matches.first { names[$0] == name }
+        if chosen == nil, matches.count > 1,
+          let shortest = matches.min(by: { names[$0].count < names[$1].count }),
+          matches.allSatisfy({ names[$0].starts(with: names[shortest]) })
+        {
+          chosen = shortest
+          let rewritten = [UInt8]("--".utf8) + names[shortest] + body.dropFirst(name.count) + [0]
+          // Kept for the life of the process, as argv is.
+          argv[index - 1] = rewritten.withUnsafeBytes {
+            strdup($0.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: CChar.self))
+          }
+        }
+        if chosen == nil && matches.count == 1 { chosen = matches[0] }
+        if let chosen, case .required = options[chosen].argument, name.count == body.count { index += 1 }
+      } else if word.count > 1 && word[0] == UInt8(ascii: "-") {
+        for (offset, letter) in word.enumerated().dropFirst() {
+          guard let spec = options.first(where: { $0.short.map { UInt8(ascii: $0) } == letter }) else { continue }
+          if case .required = spec.argument {
+            if offset == word.count - 1 { index += 1 }
+            break
+          }
+          if case .optional = spec.argument { break }
+        }
+      } else if posixlyCorrect {
+        break
+      }
+    }
   }
 
   private func getopt() -> Int32 {

@@ -35,6 +35,8 @@ package final class OptionSpec: Sendable {
     case words([String])
     /// The names of the existing POSIX objects of a kind.
     case names(ObjectKind)
+    /// The pids of processes in other IPC namespaces than the shell's.
+    case namespacePids
   }
 
   package let long: StaticString
@@ -100,6 +102,47 @@ package final class OptionSpec: Sendable {
 package enum CommonOptions {
   package static let help = OptionSpec("help", short: "h", help: "display this help")
   package static let version = OptionSpec("version", short: "V", help: "display version")
+}
+
+/// The namespace options of both tools, declared once (issue 15).
+///
+/// Their codes are kept clear of each tool's own long-only options: swipcs's `--human` (256), metrics (257-258),
+/// POSIX kinds (270-272) and column options (300-302); swipcrm's POSIX removals (256-258).
+package enum NamespaceOptions {
+  /// `--ns PID|PATH`: everything happens in that IPC namespace, as under `nsenter --ipc -t PID`.
+  package static let ns = OptionSpec(
+    "ns",
+    code: 310,
+    argument: .required("<pid|path>"),
+    help: "act in the IPC namespace of a process or nsfs file",
+    completion: .namespacePids
+  )
+  /// `--all-namespaces`: every IPC namespace in use on the host, one after the other.
+  package static let allNamespaces = OptionSpec(
+    "all-namespaces",
+    code: 311,
+    help: "act in every IPC namespace in use"
+  )
+
+  /// Why POSIX shared memory and semaphores cannot be reached with `--ns PATH`.
+  package static func noSharedMemoryDirectory(_ path: [UInt8]) -> Message {
+    "POSIX shared memory and semaphores cannot be reached with --ns '\(path)': they live in /dev/shm, which "
+      + "belongs to a mount namespace, and an IPC namespace file names no process whose mount namespace to read "
+      + "(use --ns PID)"
+  }
+
+  /// Reads `--ns`'s argument; prints util-linux-style messages on failure.
+  package static func target(_ text: [UInt8], program: Program) -> NamespaceTarget? {
+    switch NamespaceTarget.parse(text) {
+    case .success(let target):
+      return target
+    case .failure(.outOfRange):
+      program.warn("failed to parse --ns argument: '\(text)': \(errno: Errno.outOfRange)")
+    case .failure(.invalid):
+      program.warn("failed to parse --ns argument: '\(text)' is neither a pid (greater than 0) nor a path")
+    }
+    return nil
+  }
 }
 
 extension [OptionSpec] {

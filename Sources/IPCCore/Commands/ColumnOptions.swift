@@ -23,6 +23,9 @@ package struct ColumnOptions: Equatable, Sendable {
   /// `-t` and `-c` in a column view add lsipc's time and creator columns.
   package var times = false
   package var creators = false
+  /// `--all-namespaces` in a text form: NS comes first in every table, unless the columns have it already, so that
+  /// each row says which namespace it is of.
+  package var namespaceFirst = false
 
   package init() {}
 
@@ -116,6 +119,18 @@ package struct ColumnOptions: Equatable, Sendable {
   /// The columns of the table of `kind`, in lsipc's order: the defaults, `-c`'s creator columns, `-t`'s times
   /// (COMMAND kept last when it is), then what `+LIST` adds; or `-o LIST` alone.
   package func columns(for kind: ObjectKind) -> [Column] {
+    withNamespace(chosenColumns(for: kind))
+  }
+
+  /// NS first when `namespaceFirst` asks for it and the columns do not have it.
+  private func withNamespace(_ columns: [Column]) -> [Column] {
+    guard namespaceFirst, !columns.contains(where: { $0.name == ColumnRegistry.namespace.name }) else {
+      return columns
+    }
+    return [ColumnRegistry.namespace] + columns
+  }
+
+  private func chosenColumns(for kind: ObjectKind) -> [Column] {
     if case .replace(let names) = selection { return names.compactMap(ColumnRegistry.column(named:)) }
     var columns = ColumnRegistry.defaults(for: kind)
     if creators { columns += ["CUID", "CGID", "UID", "GID"].compactMap(ColumnRegistry.column(named:)) }
@@ -135,7 +150,7 @@ package struct ColumnOptions: Equatable, Sendable {
     return columns
   }
 
-  /// The columns of the `--global` table: its own; `-o` picks among them.
+  /// The columns of the `--global` table: its own, and NS; `-o` picks among them.
   package var globalColumns: [Column] {
     let names: [String]
     switch selection {
@@ -143,6 +158,7 @@ package struct ColumnOptions: Equatable, Sendable {
     case .defaults: names = ColumnRegistry.global.map(\.name)
     case .append(let added): names = ColumnRegistry.global.map(\.name) + added
     }
-    return names.compactMap { ColumnRegistry.column(named: $0, in: ColumnRegistry.global) }
+    let available = ColumnRegistry.global + [ColumnRegistry.namespace]
+    return withNamespace(names.compactMap { ColumnRegistry.column(named: $0, in: available) })
   }
 }

@@ -7,8 +7,27 @@ package enum SwipcrmWork: Equatable, Sendable {
   case legacy(ObjectKind, [Int32])
 }
 
+extension SwipcrmWork {
+  /// The POSIX shared memory or semaphores it names or removes with `-a`: those of `/dev/shm`, which belongs to a
+  /// mount namespace, not to the IPC namespace.
+  package var touchesSharedMemoryDirectory: Bool {
+    let kinds: ObjectKindSet = [.posixSharedMemory, .posixSemaphore]
+    switch self {
+    case .legacy: return false
+    case .plan(let plan): return !plan.allOf.isDisjoint(with: kinds) || plan.steps.contains { kinds.contains($0.kind) }
+    }
+  }
+}
+
+/// A checked swipcrm command line: what to remove, and in which IPC namespace.
+package struct SwipcrmCommand: Equatable, Sendable {
+  package var work: SwipcrmWork
+  /// `--ns PID|PATH`; nil for the caller's namespace.
+  package var namespace: NamespaceTarget?
+}
+
 /// The outcome of reading swipcrm's command line.
-package typealias SwipcrmRequest = ParsedCommandLine<SwipcrmWork>
+package typealias SwipcrmRequest = ParsedCommandLine<SwipcrmCommand>
 
 /// swipcrm's options and parser: ipcrm's getopt string `q:m:s:Q:M:S:a::vhV`, plus `-n/--dry-run`.
 package enum SwipcrmCommandLine {
@@ -80,6 +99,7 @@ package enum SwipcrmCommandLine {
   /// The options in the order of ipcrm's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] =
     removalSpecs + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help]
+    + [NamespaceOptions.ns, NamespaceOptions.allNamespaces]
 
   /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -91,10 +111,25 @@ package enum SwipcrmCommandLine {
   package static func parse(_ arguments: ProcessArguments, program: Program) -> SwipcrmRequest {
     let words = arguments.words
     if let first = words.first, let kind = ObjectKind(typeWord: first) {
-      return parseLegacy(kind, ids: Array(words.dropFirst()), program: program)
+      return parseLegacy(kind, ids: Array(words.dropFirst()), namespace: nil, program: program)
+    }
+    // The old form after `--ns PID` or `--ns=PID`: `swipcrm --ns 1234 shm 5`.
+    let nsWord = Array("--ns".utf8)
+    let nsEquals = Array("--ns=".utf8)
+    var legacyNamespace: (argument: [UInt8], rest: ArraySlice<[UInt8]>)?
+    if words.count >= 3, words[0] == nsWord {
+      legacyNamespace = (words[1], words[2...])
+    } else if words.count >= 2, words[0].starts(with: nsEquals) {
+      legacyNamespace = (Array(words[0].dropFirst(nsEquals.count)), words[1...])
+    }
+    if let (argument, rest) = legacyNamespace, let first = rest.first, let kind = ObjectKind(typeWord: first) {
+      guard let target = NamespaceOptions.target(argument, program: program) else { return .failed }
+      return parseLegacy(kind, ids: Array(rest.dropFirst()), namespace: target, program: program)
     }
     var parser = OptionParser(arguments, options: options)
     var plan = RemovalPlan()
+    var namespace: NamespaceTarget?
+    var allNamespaces = false
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
@@ -145,6 +180,10 @@ package enum SwipcrmCommandLine {
         }
       case dryRun: plan.dryRun = true
       case verbose: plan.verbose = true
+      case NamespaceOptions.ns:
+        guard let target = NamespaceOptions.target(argument ?? [], program: program) else { return .failed }
+        namespace = target
+      case NamespaceOptions.allNamespaces: allNamespaces = true
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
@@ -157,12 +196,33 @@ package enum SwipcrmCommandLine {
       program.tryHelp()
       return .failed
     }
-    return .run(.plan(plan))
+    if namespace != nil && allNamespaces {
+      program.warn("mutually exclusive arguments: --ns --all-namespaces")
+      program.tryHelp()
+      return .failed
+    }
+    if allNamespaces {
+      // Removing across namespaces needs an explicit -a and a selection (issue 15); the selection language
+      // (--filter) does not exist yet, so no command line can ask for it.
+      program.warn("--all-namespaces needs -a and a selection (--filter, not yet available)")
+      program.tryHelp()
+      return .failed
+    }
+    if case .file(let path) = namespace, SwipcrmWork.plan(plan).touchesSharedMemoryDirectory {
+      program.warn(NamespaceOptions.noSharedMemoryDirectory(path))
+      return .failed
+    }
+    return .run(SwipcrmCommand(work: .plan(plan), namespace: namespace))
   }
 
   /// `swipcrm shm|msg|sem ID...`: every id is checked first; a bad one is reported (`invalid id: X`, the legacy
   /// wording) and nothing is removed.
-  private static func parseLegacy(_ kind: ObjectKind, ids words: [[UInt8]], program: Program) -> SwipcrmRequest {
+  private static func parseLegacy(
+    _ kind: ObjectKind,
+    ids words: [[UInt8]],
+    namespace: NamespaceTarget?,
+    program: Program
+  ) -> SwipcrmRequest {
     guard !words.isEmpty else {
       program.warn("not enough arguments")
       program.tryHelp()
@@ -178,7 +238,7 @@ package enum SwipcrmCommandLine {
         bad = true
       }
     }
-    return bad ? .failed : .run(.legacy(kind, ids))
+    return bad ? .failed : .run(SwipcrmCommand(work: .legacy(kind, ids), namespace: namespace))
   }
 
   private static func reportBadNumber(_ text: [UInt8], _ error: NumberError, program: Program) -> SwipcrmRequest {
@@ -195,7 +255,7 @@ package enum SwipcrmCommandLine {
 
   /// `--help`: ipcrm's, with `--dry-run` and the differences that make swipcrm safe in scripts.
   package static let helpLayout = HelpText(
-    usage: ["[options]", "shm|msg|sem <id>..."],
+    usage: ["[options]", "[--ns <pid|path>] shm|msg|sem <id>..."],
     summary: "Remove certain IPC resources.",
     sections: [
       .init(
@@ -203,6 +263,7 @@ package enum SwipcrmCommandLine {
         column: 32,
         removalSpecs + [all, dryRun, verbose]
       ),
+      .init(nil, column: 32, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
       .init(nil, column: 32, [CommonOptions.help, CommonOptions.version]),
     ],
     notes: [
@@ -215,6 +276,7 @@ package enum SwipcrmCommandLine {
       " - -a without a type removes System V objects only: POSIX types are named",
       "   (\"-a pshm\"); a name is checked first, and in /dev/shm only a regular file",
       "   of the kind named is removed, never a symbolic link or what it points to.",
+      "--all-namespaces is refused until a selection (--filter) exists.",
     ]
   )
 }

@@ -9,13 +9,45 @@ package enum Swipcs {
   }
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
-    let catalog = LiveCatalog()
-    if !options.posixKinds.isEmpty { return showPosix(options, catalog: catalog, program: program, to: &out) }
+    if options.allNamespaces {
+      // The column views and the metrics make one document of every namespace; ipcs's text, one block each.
+      if let columns = options.columns, options.posixKinds.isEmpty {
+        return showColumnsEverywhere(columns, options: options, program: program, to: &out)
+      }
+      if let set = options.metrics {
+        return runMetricsEverywhere(set, options: options, program: program, to: &out)
+      }
+      var blocks = 0
+      return NamespaceWalk.forEach(program: program, to: &out) { visit, out in
+        if blocks > 0 && !options.posixKinds.isEmpty { out.append("\n") }
+        blocks += 1
+        out.append(visit.header.bytes)
+        return runHere(options, place: visit.place, program: program, to: &out)
+      }
+    }
+    guard let place = NamespaceWalk.enter(options.namespace, program: program) else { return 1 }
+    return runHere(options, place: place, program: program, to: &out)
+  }
+
+  /// Does the work in the IPC namespace the thread is in, `place`.
+  static func runHere(
+    _ options: SwipcsOptions,
+    place: NamespacePlace,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    let catalog = place.catalog()
+    if !options.posixKinds.isEmpty {
+      var status = showPosix(options, catalog: catalog, program: program, to: &out)
+      let readSharedMemory = !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
+      if readSharedMemory && !place.confirmSharedMemoryDirectory(program: program) { status = 1 }
+      return status
+    }
     if let columns = options.columns {
       return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
     }
     if let set = options.metrics {
-      return runMetrics(set, options: options, catalog: catalog, program: program, to: &out)
+      return runMetrics(set, options: options, catalog: catalog, namespace: place.namespace, program: program, to: &out)
     }
     if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
     // Only --human prints a decimal point; the locale is not loaded for the others (see ProcessLocale).
@@ -34,7 +66,8 @@ package enum Swipcs {
       // memory of a 96,000-object listing to one kind's rows.
       var snapshot = Snapshot()
       if case .list = options.view {
-        snapshot = catalog.snapshot([kind])
+        // ipcs's listing shows no namespace: its id is not read (issue 18).
+        snapshot = catalog.snapshot([kind], recordingNamespace: false)
         report(snapshot.skipped, program: program)
       }
       switch (options.view, kind) {
@@ -65,6 +98,25 @@ package enum Swipcs {
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
+    let (cells, time) = cellText(columns, options: options)
+    var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
+    var context = RowContext(now: time, files: catalog.files)
+    writer.begin(to: &out)
+    writeTables(
+      columns,
+      options: options,
+      catalog: catalog,
+      writer: &writer,
+      context: &context,
+      program: program,
+      to: &out
+    )
+    writer.end(to: &out)
+    return 0
+  }
+
+  /// The cell formats and the time now of a column view.
+  private static func cellText(_ columns: ColumnOptions, options: SwipcsOptions) -> (CellText, Timestamp) {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     let time = Timestamp(rawValue: Int64(now.tv_sec))
@@ -75,13 +127,114 @@ package enum Swipcs {
       decimalPoint: ProcessLocale.decimalPoint(),
       now: time
     )
+    return (cells, time)
+  }
+
+  /// `--all-namespaces` in a column view: every namespace's tables.
+  ///
+  /// JSON: one document, `{"namespaces": [...]}`, an object per namespace with its inode, process count, up to
+  /// 16 member processes with their commands, the container its cgroup path shows, and its tables as the
+  /// document of one namespace holds them (`docs/swipcs.schema.json`). The text forms: NS first in every table;
+  /// the aligned table also has each namespace's header line.
+  static func showColumnsEverywhere(
+    _ columns: ColumnOptions,
+    options: SwipcsOptions,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    var columns = columns
+    columns.namespaceFirst = columns.form != .json
+    let (cells, time) = cellText(columns, options: options)
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: catalog.files)
-    writer.begin(to: &out)
+    var context = RowContext(now: time, files: LiveFiles())
+    if columns.form == .json {
+      writer.jsonIndent = 6
+      out.append("{\n   \"namespaces\": [")
+    }
+    var visited = 0
+    let status = NamespaceWalk.forEach(program: program, to: &out) { visit, out in
+      defer { visited += 1 }
+      switch columns.form {
+      case .json:
+        out.append(visited == 0 ? "\n" : ",\n")
+        appendNamespaceJSON(visit, to: &out)
+      case .table:
+        if visited > 0 { out.append("\n") }
+        out.append(visit.header.bytes)
+      case .raw, .export: break
+      }
+      writer.startGroup()
+      let catalog = visit.place.catalog()
+      writeTables(
+        columns,
+        options: options,
+        catalog: catalog,
+        writer: &writer,
+        context: &context,
+        program: program,
+        to: &out
+      )
+      if columns.form == .json { out.append("\n      }") }
+      return 0
+    }
+    if columns.form == .json { out.append(visited == 0 ? "]\n}\n" : "\n   ]\n}\n") }
+    return status
+  }
+
+  /// The opening of a namespace's object in the JSON of `--all-namespaces`, up to its tables.
+  static func appendNamespaceJSON(_ visit: NamespaceVisit, to out: inout OutputBuffer) {
+    out.append("      {\n         \"ns\": ")
+    out.appendDecimal(visit.id.rawValue)
+    out.append(",\n         \"processes\": ")
+    out.appendDecimal(visit.pids.count)
+    out.append(",\n         \"members\": [")
+    // The process entered through first, then the lowest pids, 16 at most.
+    let entered = visit.description.pid
+    let others = visit.pids.lazy.filter { $0 != entered }.prefix(15)
+    let members = [(entered, visit.description.command)] + NamespaceWalk.commands(of: others)
+    for (index, member) in members.enumerated() {
+      out.append(index == 0 ? "\n            {\"pid\": " : ",\n            {\"pid\": ")
+      out.appendDecimal(member.0)
+      out.append(", \"command\": ")
+      CellText.appendJSONString(member.1, to: &out)
+      out.append("}")
+    }
+    out.append("\n         ],\n         \"container\": ")
+    if let container = visit.description.container {
+      out.append("{\"runtime\": ")
+      appendJSONString(container.runtime?.rawValue, to: &out)
+      out.append(", \"id\": ")
+      appendJSONString(container.containerID, to: &out)
+      out.append(", \"pod\": ")
+      appendJSONString(container.podUID, to: &out)
+      out.append("}")
+    } else {
+      out.append("null")
+    }
+    out.append(",\n")
+  }
+
+  private static func appendJSONString(_ text: String?, to out: inout OutputBuffer) {
+    guard let text else { return out.append("null") }
+    CellText.appendJSONString(Array(text.utf8), to: &out)
+  }
+
+  /// The tables of the namespace the thread is in: the `--global` table, or one table per kind, each kind read,
+  /// written and let go in turn.
+  static func writeTables(
+    _ columns: ColumnOptions,
+    options: SwipcsOptions,
+    catalog: LiveCatalog,
+    writer: inout TableWriter,
+    context: inout RowContext,
+    program: Program,
+    to out: inout OutputBuffer
+  ) {
     if columns.global {
       let snapshot = catalog.snapshot(options.sections)
       report(snapshot.skipped, program: program)
-      let resources = GlobalResource.resources(options.sections, figures: catalog.figures, snapshot: snapshot)
+      var resources = GlobalResource.resources(options.sections, figures: catalog.figures, snapshot: snapshot)
+      for index in resources.indices { resources[index].namespace = snapshot.namespace }
       let table = Table(name: "ipclimits", columns: columns.globalColumns, count: resources.count)
       writer.write(table, to: &out) { index, cells in
         for column in table.columns { cells.append(column.globalValue(resources[index])) }
@@ -90,6 +243,7 @@ package enum Swipcs {
       for kind in options.sections {
         let snapshot = catalog.snapshot([kind])
         report(snapshot.skipped, program: program)
+        context.namespace = snapshot.namespace
         var indices = 0..<snapshot.count(kind)
         if let id = options.id {
           let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
@@ -109,8 +263,6 @@ package enum Swipcs {
         }
       }
     }
-    writer.end(to: &out)
-    return 0
   }
 
   /// Lists the POSIX kinds asked for (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
@@ -169,7 +321,7 @@ package enum Swipcs {
     to out: inout OutputBuffer
   ) -> Int32 {
     var text = DetailText(unit: options.unit, decimalPoint: options.unit == .human ? ProcessLocale.decimalPoint() : [])
-    let snapshot = catalog.snapshot(options.sections)
+    let snapshot = catalog.snapshot(options.sections, recordingNamespace: false)
     report(snapshot.skipped, program: program)
     if var queue = find(id, in: snapshot.queues.rows) {
       // util-linux asks IPC_STAT for qbytes alone; without read permission that fails and it shows 0. A negative

@@ -25,6 +25,10 @@ package struct SwipcsOptions: Equatable, Sendable {
   /// The POSIX kinds named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`): when any is, swipcs lists
   /// those instead of the System V kinds.
   package var posixKinds: Set<ObjectKind> = []
+  /// `--ns PID|PATH`: the last one wins.
+  package var namespace: NamespaceTarget?
+  /// `--all-namespaces`.
+  package var allNamespaces = false
 
   package init() {}
 
@@ -81,7 +85,7 @@ package enum SwipcsCommandLine {
     [
       id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
       CommonOptions.version, CommonOptions.help, prometheus, textfile, posixShmems, posixMqueues, posixSemaphores,
-    ] + ColumnOptions.options
+    ] + ColumnOptions.options + [NamespaceOptions.ns, NamespaceOptions.allNamespaces]
 
   /// The options a POSIX listing cannot be combined with: ipcs's kinds, views and `-i`.
   static let systemVOnly: [OptionSpec] = [id, queues, shmems, semaphores, all, time, pid, creator, limits, summary]
@@ -156,6 +160,10 @@ package enum SwipcsCommandLine {
         case posixMqueues: options.posixKinds.insert(.posixMessageQueue)
         default: options.posixKinds.insert(.posixSemaphore)
         }
+      case NamespaceOptions.ns:
+        guard let target = NamespaceOptions.target(argument ?? [], program: program) else { return .failed }
+        options.namespace = target
+      case NamespaceOptions.allNamespaces: options.allNamespaces = true
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
@@ -194,12 +202,11 @@ package enum SwipcsCommandLine {
         return .failed
       }
     }
-    if let posix = firstPosix, let systemV = firstSystemV {
-      // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i.
-      program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
+    if options.namespace != nil && options.allNamespaces {
+      program.warn("mutually exclusive arguments: --ns --all-namespaces")
+      program.tryHelp()
       return .failed
     }
-    if !options.posixKinds.isEmpty { return .run(options) }
     if let posix = firstPosix {
       // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i, and
       // no column view or metrics yet.
@@ -211,10 +218,21 @@ package enum SwipcsCommandLine {
         program.warn("--\(posix.long) has no column view yet (-o, --json, --raw, ...)")
         return .failed
       }
+      if case .file(let path) = options.namespace,
+        !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
+      {
+        program.warn(NamespaceOptions.noSharedMemoryDirectory(path))
+        return .failed
+      }
       return .run(options)
     }
     if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
+      return .failed
+    }
+    if options.allNamespaces && options.id != nil {
+      program.warn("--all-namespaces cannot be used with -i: an id names an object of one namespace (use --ns)")
+      program.tryHelp()
       return .failed
     }
     if options.kinds.isEmpty { options.kinds = ObjectKindSet(ObjectKind.ipcsSections) }
@@ -224,7 +242,8 @@ package enum SwipcsCommandLine {
   /// `--help` for `program`.
   package static func help(for program: Program) -> Message { helpLayout.render(for: program) }
 
-  /// `--help`, in ipcs's words and layout.
+  /// `--help`, in ipcs's words and layout; the namespace options are a section of their own after ipcs's, so that
+  /// the rest stays byte for byte ipcs's.
   package static let helpLayout = HelpText(
     usage: ["[resource-option...] [output-option]", "-m|-q|-s -i <id>"],
     summary: "Show information on IPC facilities.",
@@ -235,10 +254,11 @@ package enum SwipcsCommandLine {
       .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
       .init("Metrics options:", column: 29, [prometheus, textfile]),
       .init("POSIX resource options:", column: 24, [posixShmems, posixMqueues, posixSemaphores]),
+      .init("Namespace options:", column: 26, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
     ],
     notes: [
       "The POSIX listings show lsipc's default columns; of the options above only",
-      "-b and --human apply to them.",
+      "-b, --human, --ns and --all-namespaces apply to them.",
       "",
     ] + columnHelp
   )

@@ -28,7 +28,7 @@ package struct Listing<Row: Sendable>: Sendable {
 /// The objects of the current IPC namespace, gathered once, that both tools work from: swipcs prints it and
 /// swipcrm `-a` removes from it.
 package struct Snapshot: Sendable {
-  /// The IPC namespace the objects were read in; nil where it could not be read, or was not asked for.
+  /// The IPC namespace the objects were read in; nil where it could not be read, or the reader said not to.
   package var namespace: NamespaceID?
   /// The mount namespace whose `/dev/shm` the POSIX shared memory and semaphores were read in.
   package var mountNamespace: NamespaceID?
@@ -157,10 +157,10 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
   /// - Parameters:
   ///   - kinds: the kinds to read, in the order they are read.
   ///   - recordingNamespace: whether to read which IPC namespace this is (`namespace`, and so the references of
-  ///     `ref(_:)`). Only on request: the listings print nothing that needs it, and the lookup of
+  ///     `ref(_:)`). ipcs's own listings pass false: they print nothing that needs it, and the lookup of
   ///     /proc/self/ns/ipc alone was 3 % of a `swipcs -m` run (issue 18).
   /// - Returns: the objects of each kind, and the `/proc` lines left out.
-  package func snapshot(_ kinds: some Sequence<ObjectKind>, recordingNamespace: Bool = false) -> Snapshot {
+  package func snapshot(_ kinds: some Sequence<ObjectKind>, recordingNamespace: Bool = true) -> Snapshot {
     var snapshot = Snapshot()
     if recordingNamespace {
       snapshot.namespace = files.inode(namespacePath).map(NamespaceID.init(rawValue:))

@@ -8,13 +8,15 @@ package import IPCModel
 /// Every entry is reached relative to a descriptor of its directory, opened `O_DIRECTORY | O_NOFOLLOW`, with
 /// `AT_SYMLINK_NOFOLLOW` or `O_NOFOLLOW`: no symlink planted in `/dev/shm` is ever followed.
 package struct LivePosix: PosixSource {
-  /// Where shared memory and semaphores live: glibc's `SHMDIR`. (For another mount namespace, `--ns` will pass
-  /// `/proc/PID/root/dev/shm`.)
+  /// Where shared memory and semaphores live: glibc's `SHMDIR`; for another namespace, `/proc/PID/root/dev/shm`
+  /// (`NamespacePlace`).
   package var sharedMemoryDirectory: String
   /// Where the mqueue filesystem is usually mounted; read when no private mount can be made.
-  package var mountedQueueDirectory: String
+  ///
+  /// nil in another IPC namespace than the mount's: only a private mount made there shows its queues.
+  package var mountedQueueDirectory: String?
 
-  package init(sharedMemoryDirectory: String = "/dev/shm", mountedQueueDirectory: String = "/dev/mqueue") {
+  package init(sharedMemoryDirectory: String = "/dev/shm", mountedQueueDirectory: String? = "/dev/mqueue") {
     self.sharedMemoryDirectory = sharedMemoryDirectory
     self.mountedQueueDirectory = mountedQueueDirectory
   }
@@ -63,6 +65,9 @@ package struct LivePosix: PosixSource {
       directory = try Self.privateQueueInstance()
     } catch {
       let privateFailure = error
+      guard let mountedQueueDirectory else {
+        throw PosixQueueListingError(privateMount: privateFailure, mountedDirectory: nil, mountedProblem: nil)
+      }
       do throws(IPCError) {
         directory = try Self.openDirectory(mountedQueueDirectory)
       } catch {

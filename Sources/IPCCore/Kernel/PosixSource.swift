@@ -93,11 +93,12 @@ package struct PosixQueueEntry: Hashable, Sendable {
 package struct PosixQueueListingError: Error, Hashable, Sendable {
   /// Why no private mount of the mqueue filesystem could be made (not root: `fsopen` answers EPERM).
   package var privateMount: IPCError
-  /// What the mounted directory (`/dev/mqueue`) is instead: nil when it is not there at all.
-  package var mountedDirectory: String
+  /// The mounted directory tried instead (`/dev/mqueue`); nil when none may be (in another IPC namespace).
+  package var mountedDirectory: String?
+  /// What the mounted directory is instead: nil when it is not an mqueue filesystem.
   package var mountedProblem: IPCError?
 
-  package init(privateMount: IPCError, mountedDirectory: String, mountedProblem: IPCError?) {
+  package init(privateMount: IPCError, mountedDirectory: String?, mountedProblem: IPCError?) {
     self.privateMount = privateMount
     self.mountedDirectory = mountedDirectory
     self.mountedProblem = mountedProblem
@@ -105,6 +106,13 @@ package struct PosixQueueListingError: Error, Hashable, Sendable {
 
   /// `POSIX message queues cannot be listed: …`, naming both ways that were tried.
   package var message: Message {
+    let privileged: Message =
+      privateMount.code == Errno.notPermitted ? " (only root may mount one)" : ""
+    guard let mountedDirectory else {
+      return "POSIX message queues of another IPC namespace cannot be listed: a private mount of its mqueue "
+        + "filesystem could not be made: \(privateMount.message)\(privileged) (/dev/mqueue is not read: it shows "
+        + "the queues of the namespace it was mounted in)"
+    }
     let mounted: Message =
       if let problem = mountedProblem, problem.code != Errno.notFound {
         "\(mountedDirectory) cannot be read (\(problem.message))"
@@ -113,8 +121,6 @@ package struct PosixQueueListingError: Error, Hashable, Sendable {
       } else {
         "\(mountedDirectory) is not mounted"
       }
-    let privileged: Message =
-      privateMount.code == Errno.notPermitted ? " (only root may mount one)" : ""
     return "POSIX message queues cannot be listed: \(mounted), and a private mount of the mqueue filesystem could not "
       + "be made: \(privateMount.message)\(privileged)"
   }

@@ -98,6 +98,21 @@ extension IPCMetrics.Kind {
   }
 }
 
+/// The objects of one kind read in one namespace, for the per-object families.
+package struct PrometheusObjects<Row: SystemVObject> {
+  /// The `ns` label's value; nil: no such label (the caller's own namespace, no `--ns`).
+  package var namespace: NamespaceID?
+  package var rows: [Row]
+  /// The user names of the owners, where the passwd database has one.
+  package var userNames: [UInt32: [UInt8]]
+
+  package init(namespace: NamespaceID? = nil, rows: [Row], userNames: [UInt32: [UInt8]]) {
+    self.namespace = namespace
+    self.rows = rows
+    self.userNames = userNames
+  }
+}
+
 /// Which series `--prometheus` writes.
 package enum MetricsSet: Sendable, Equatable {
   /// The bounded families: per kind, per limit, per owner.
@@ -128,95 +143,151 @@ package enum PrometheusText {
 
   /// The bounded families of `metrics`.
   package static func appendSummary(_ metrics: IPCMetrics, to out: inout OutputBuffer) {
-    let present: [(ObjectKind, IPCMetrics.Kind?)] = [
-      (.messageQueue, metrics.queues), (.sharedMemorySegment, metrics.segments), (.semaphoreSet, metrics.semaphoreSets),
-    ]
-    let kinds = present.compactMap { kind, figures in figures.map { (kind, $0) } }
+    appendSummary([(nil, metrics)], to: &out)
+  }
+
+  /// The bounded families of several namespaces' metrics: each family once, with the samples of every namespace,
+  /// each labelled `ns` with the namespace's inode (no label where the namespace is nil).
+  package static func appendSummary(
+    _ all: [(namespace: NamespaceID?, metrics: IPCMetrics)],
+    to out: inout OutputBuffer
+  ) {
+    func kinds(_ metrics: IPCMetrics) -> [(ObjectKind, IPCMetrics.Kind)] {
+      let present: [(ObjectKind, IPCMetrics.Kind?)] = [
+        (.messageQueue, metrics.queues), (.sharedMemorySegment, metrics.segments),
+        (.semaphoreSet, metrics.semaphoreSets),
+      ]
+      return present.compactMap { kind, figures in figures.map { (kind, $0) } }
+    }
 
     var family = Family("ipc_objects", help: "System V IPC objects in the namespace, by kind.")
-    for (kind, figures) in kinds { family.sample(kind: kind, figures.objects, to: &out) }
+    for (ns, metrics) in all {
+      for (kind, figures) in kinds(metrics) { family.sample(ns: ns, kind: kind, figures.objects, to: &out) }
+    }
 
     family = Family(
       "ipc_objects_limit",
       help: "The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI)."
     )
-    for (kind, figures) in kinds { if let limit = figures.limit { family.sample(kind: kind, limit, to: &out) } }
+    for (ns, metrics) in all {
+      for (kind, figures) in kinds(metrics) {
+        if let limit = figures.limit { family.sample(ns: ns, kind: kind, limit, to: &out) }
+      }
+    }
 
     family = Family(
       "ipc_usage_ratio",
       help: "Use of a kernel limit, 0 to 1, by resource as lsipc -g names it."
     )
-    var ratios: [(StaticString, UInt64, UInt64)] = []
-    if let queues = metrics.queues, let limit = queues.limit { ratios.append(("MSGMNI", queues.objects, limit)) }
-    if let segments = metrics.segments {
-      if let limit = segments.limit { ratios.append(("SHMMNI", segments.objects, limit)) }
-      if let limit = metrics.sharedMemoryLimitPages { ratios.append(("SHMALL", metrics.sharedMemoryPages, limit)) }
-    }
-    if let sets = metrics.semaphoreSets {
-      if let limit = sets.limit { ratios.append(("SEMMNI", sets.objects, limit)) }
-      if let limit = metrics.semaphoreLimit { ratios.append(("SEMMNS", metrics.semaphores, limit)) }
-    }
-    for (resource, used, limit) in ratios {
-      family.start(to: &out)
-      out.append("{resource=\"")
-      out.append(resource)
-      out.append("\"} ")
-      appendRatio(used, limit, to: &out)
-      out.append("\n")
+    for (ns, metrics) in all {
+      var ratios: [(StaticString, UInt64, UInt64)] = []
+      if let queues = metrics.queues, let limit = queues.limit { ratios.append(("MSGMNI", queues.objects, limit)) }
+      if let segments = metrics.segments {
+        if let limit = segments.limit { ratios.append(("SHMMNI", segments.objects, limit)) }
+        if let limit = metrics.sharedMemoryLimitPages { ratios.append(("SHMALL", metrics.sharedMemoryPages, limit)) }
+      }
+      if let sets = metrics.semaphoreSets {
+        if let limit = sets.limit { ratios.append(("SEMMNI", sets.objects, limit)) }
+        if let limit = metrics.semaphoreLimit { ratios.append(("SEMMNS", metrics.semaphores, limit)) }
+      }
+      for (resource, used, limit) in ratios {
+        family.start(to: &out)
+        out.append("{")
+        appendNamespaceLabel(ns, to: &out)
+        out.append("resource=\"")
+        out.append(resource)
+        out.append("\"} ")
+        appendRatio(used, limit, to: &out)
+        out.append("\n")
+      }
     }
 
-    if metrics.segments != nil {
-      family = Family("ipc_shm_bytes", help: "Bytes of all shared memory segments (the sum of their sizes).")
-      family.sample(metrics.sharedMemoryBytes, to: &out)
-      if let limit = metrics.sharedMemoryLimitPages {
-        family = Family(
-          "ipc_shm_limit_bytes",
-          help: "SHMALL, the kernel's limit on shared memory pages, in bytes."
-        )
-        family.sample(LimitArithmetic.total(pages: limit, multiplier: metrics.pageSize), to: &out)
-      }
-      if let resident = metrics.sharedMemoryResidentBytes {
-        family = Family("ipc_shm_resident_bytes", help: "Bytes of shared memory resident in RAM.")
-        family.sample(resident, to: &out)
-      }
-      if let swapped = metrics.sharedMemorySwappedBytes {
-        family = Family("ipc_shm_swapped_bytes", help: "Bytes of shared memory swapped out.")
-        family.sample(swapped, to: &out)
-      }
-    }
-    if metrics.queues != nil {
-      family = Family("ipc_msg_queued_messages", help: "Messages waiting in all message queues.")
-      family.sample(metrics.queuedMessages, to: &out)
-      family = Family("ipc_msg_queued_bytes", help: "Bytes of the messages waiting in all message queues.")
-      family.sample(metrics.queuedBytes, to: &out)
-    }
-    if metrics.semaphoreSets != nil {
-      family = Family("ipc_semaphores", help: "Semaphores in all semaphore sets.")
-      family.sample(metrics.semaphores, to: &out)
-      if let limit = metrics.semaphoreLimit {
-        family = Family("ipc_semaphores_limit", help: "SEMMNS, the kernel's limit on semaphores.")
-        family.sample(limit, to: &out)
-      }
+    let perKind: [(StaticString, String, (IPCMetrics) -> UInt64?)] = [
+      (
+        "ipc_shm_bytes", "Bytes of all shared memory segments (the sum of their sizes).",
+        { metrics in
+          metrics.segments == nil ? nil : metrics.sharedMemoryBytes
+        }
+      ),
+      (
+        "ipc_shm_limit_bytes", "SHMALL, the kernel's limit on shared memory pages, in bytes.",
+        { metrics in
+          guard metrics.segments != nil, let limit = metrics.sharedMemoryLimitPages else { return nil }
+          return LimitArithmetic.total(pages: limit, multiplier: metrics.pageSize)
+        }
+      ),
+      (
+        "ipc_shm_resident_bytes", "Bytes of shared memory resident in RAM.",
+        { metrics in
+          metrics.segments == nil ? nil : metrics.sharedMemoryResidentBytes
+        }
+      ),
+      (
+        "ipc_shm_swapped_bytes", "Bytes of shared memory swapped out.",
+        { metrics in
+          metrics.segments == nil ? nil : metrics.sharedMemorySwappedBytes
+        }
+      ),
+      (
+        "ipc_msg_queued_messages", "Messages waiting in all message queues.",
+        { metrics in
+          metrics.queues == nil ? nil : metrics.queuedMessages
+        }
+      ),
+      (
+        "ipc_msg_queued_bytes", "Bytes of the messages waiting in all message queues.",
+        { metrics in
+          metrics.queues == nil ? nil : metrics.queuedBytes
+        }
+      ),
+      (
+        "ipc_semaphores", "Semaphores in all semaphore sets.",
+        { metrics in
+          metrics.semaphoreSets == nil ? nil : metrics.semaphores
+        }
+      ),
+      (
+        "ipc_semaphores_limit", "SEMMNS, the kernel's limit on semaphores.",
+        { metrics in
+          metrics.semaphoreSets == nil ? nil : metrics.semaphoreLimit
+        }
+      ),
+    ]
+    for (name, help, value) in perKind {
+      family = Family(name, help: help)
+      for (ns, metrics) in all { if let value = value(metrics) { family.sample(ns: ns, value, to: &out) } }
     }
 
     family = Family(
       "ipc_owner_objects",
       help: "Objects by kind and owner uid; user is the owner's name, empty without a passwd entry."
     )
-    for (kind, figures) in kinds {
-      for uid in figures.owners.keys.sorted() {
-        family.start(to: &out)
-        out.append("{kind=\"")
-        out.append(kindLabel(kind))
-        out.append("\",uid=\"")
-        out.appendDecimal(uid)
-        out.append("\",user=\"")
-        appendLabelValue(metrics.userNames[uid] ?? [], to: &out)
-        out.append("\"} ")
-        out.appendDecimal(figures.owners[uid] ?? 0)
-        out.append("\n")
+    for (ns, metrics) in all {
+      for (kind, figures) in kinds(metrics) {
+        for uid in figures.owners.keys.sorted() {
+          family.start(to: &out)
+          out.append("{")
+          appendNamespaceLabel(ns, to: &out)
+          out.append("kind=\"")
+          out.append(kindLabel(kind))
+          out.append("\",uid=\"")
+          out.appendDecimal(uid)
+          out.append("\",user=\"")
+          appendLabelValue(metrics.userNames[uid] ?? [], to: &out)
+          out.append("\"} ")
+          out.appendDecimal(figures.owners[uid] ?? 0)
+          out.append("\n")
+        }
       }
     }
+  }
+
+  /// `ns="4026531839",` where there is a namespace to name.
+  static func appendNamespaceLabel(_ namespace: NamespaceID?, to out: inout OutputBuffer) {
+    guard let namespace else { return }
+    out.append("ns=\"")
+    out.appendDecimal(namespace.rawValue)
+    out.append("\",")
   }
 
   // MARK: Per-object series
@@ -227,31 +298,89 @@ package enum PrometheusText {
     userNames: [UInt32: [UInt8]],
     to out: inout OutputBuffer
   ) {
-    var family = Family("ipc_shm_segment_size_bytes", help: "Size of each shared memory segment.")
-    for row in rows { family.sample(row, row.size, userNames: userNames, to: &out) }
-    family = Family("ipc_shm_segment_attachments", help: "Processes attached to each shared memory segment.")
-    for row in rows { family.sample(row, row.attachCount, userNames: userNames, to: &out) }
+    appendObjects([PrometheusObjects(rows: rows, userNames: userNames)], to: &out)
+  }
+
+  /// The per-object families of the segments of several namespaces: each family once, every namespace's series
+  /// in it.
+  package static func appendObjects(_ groups: [PrometheusObjects<SharedMemorySegment>], to out: inout OutputBuffer) {
+    appendFamily(
+      "ipc_shm_segment_size_bytes",
+      help: "Size of each shared memory segment.",
+      groups,
+      { $0.size },
+      to: &out
+    )
+    appendFamily(
+      "ipc_shm_segment_attachments",
+      help: "Processes attached to each shared memory segment.",
+      groups,
+      { $0.attachCount },
+      to: &out
+    )
   }
 
   /// The per-object families of the queues.
   package static func appendObjects(_ rows: [MessageQueue], userNames: [UInt32: [UInt8]], to out: inout OutputBuffer) {
-    var family = Family("ipc_msg_queue_messages", help: "Messages waiting in each message queue.")
-    for row in rows { family.sample(row, row.messageCount, userNames: userNames, to: &out) }
-    family = Family("ipc_msg_queue_bytes", help: "Bytes waiting in each message queue.")
-    for row in rows { family.sample(row, row.usedBytes, userNames: userNames, to: &out) }
-    family = Family(
-      "ipc_msg_queue_capacity_bytes",
-      help: "The byte limit of each message queue (msg_qbytes)."
+    appendObjects([PrometheusObjects(rows: rows, userNames: userNames)], to: &out)
+  }
+
+  /// The per-object families of the queues of several namespaces.
+  package static func appendObjects(_ groups: [PrometheusObjects<MessageQueue>], to out: inout OutputBuffer) {
+    appendFamily(
+      "ipc_msg_queue_messages",
+      help: "Messages waiting in each message queue.",
+      groups,
+      { $0.messageCount },
+      to: &out
     )
-    for row in rows {
-      if let capacity = row.capacityBytes { family.sample(row, capacity, userNames: userNames, to: &out) }
-    }
+    appendFamily(
+      "ipc_msg_queue_bytes",
+      help: "Bytes waiting in each message queue.",
+      groups,
+      { $0.usedBytes },
+      to: &out
+    )
+    appendFamily(
+      "ipc_msg_queue_capacity_bytes",
+      help: "The byte limit of each message queue (msg_qbytes).",
+      groups,
+      { $0.capacityBytes },
+      to: &out
+    )
   }
 
   /// The per-object family of the semaphore sets.
   package static func appendObjects(_ rows: [SemaphoreSet], userNames: [UInt32: [UInt8]], to out: inout OutputBuffer) {
-    var family = Family("ipc_sem_set_semaphores", help: "Semaphores in each semaphore set.")
-    for row in rows { family.sample(row, row.semaphoreCount, userNames: userNames, to: &out) }
+    appendObjects([PrometheusObjects(rows: rows, userNames: userNames)], to: &out)
+  }
+
+  /// The per-object family of the semaphore sets of several namespaces.
+  package static func appendObjects(_ groups: [PrometheusObjects<SemaphoreSet>], to out: inout OutputBuffer) {
+    appendFamily(
+      "ipc_sem_set_semaphores",
+      help: "Semaphores in each semaphore set.",
+      groups,
+      { $0.semaphoreCount },
+      to: &out
+    )
+  }
+
+  /// One per-object family: a series for every row of every group with a value.
+  private static func appendFamily<Row: SystemVObject>(
+    _ name: StaticString,
+    help: String,
+    _ groups: [PrometheusObjects<Row>],
+    _ value: (Row) -> UInt64?,
+    to out: inout OutputBuffer
+  ) {
+    var family = Family(name, help: help)
+    for group in groups {
+      for row in group.rows {
+        guard let figure = value(row) else { continue }
+        family.sample(row, figure, ns: group.namespace, userNames: group.userNames, to: &out)
+      }
+    }
   }
 
   // MARK: Values
@@ -327,18 +456,25 @@ private struct Family {
     out.append(name)
   }
 
-  /// `name value`.
-  mutating func sample(_ value: UInt64, to out: inout OutputBuffer) {
+  /// `name value`, or `name{ns="4026531839"} value`.
+  mutating func sample(ns: NamespaceID? = nil, _ value: UInt64, to out: inout OutputBuffer) {
     start(to: &out)
+    if let ns {
+      out.append("{ns=\"")
+      out.appendDecimal(ns.rawValue)
+      out.append("\"}")
+    }
     out.append(" ")
     out.appendDecimal(value)
     out.append("\n")
   }
 
-  /// `name{kind="shm"} value`.
-  mutating func sample(kind: ObjectKind, _ value: UInt64, to out: inout OutputBuffer) {
+  /// `name{kind="shm"} value`, the `ns` label first where there is a namespace.
+  mutating func sample(ns: NamespaceID? = nil, kind: ObjectKind, _ value: UInt64, to out: inout OutputBuffer) {
     start(to: &out)
-    out.append("{kind=\"")
+    out.append("{")
+    PrometheusText.appendNamespaceLabel(ns, to: &out)
+    out.append("kind=\"")
     out.append(PrometheusText.kindLabel(kind))
     out.append("\"} ")
     out.appendDecimal(value)
@@ -349,11 +485,14 @@ private struct Family {
   mutating func sample(
     _ object: some SystemVObject,
     _ value: UInt64,
+    ns: NamespaceID? = nil,
     userNames: [UInt32: [UInt8]],
     to out: inout OutputBuffer
   ) {
     start(to: &out)
-    out.append("{id=\"")
+    out.append("{")
+    PrometheusText.appendNamespaceLabel(ns, to: &out)
+    out.append("id=\"")
     out.appendDecimal(object.id)
     out.append("\",key=\"")
     out.appendHexKey(object.key.bitPattern)

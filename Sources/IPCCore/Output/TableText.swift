@@ -32,6 +32,8 @@ package struct TableWriter {
   /// Cut a truncatable column (COMMAND) so that a table fits the terminal (`--notruncate` turns it off).
   package var truncate: Bool
   package var cells: CellText
+  /// Spaces before every JSON line: the tables of a namespace's object under `--all-namespaces --json`.
+  package var jsonIndent = 0
   private var tablesWritten = 0
 
   package init(form: TableForm, headings: Bool, truncate: Bool, cells: CellText) {
@@ -50,6 +52,9 @@ package struct TableWriter {
   package func end(to out: inout OutputBuffer) {
     if form == .json { out.append(tablesWritten == 0 ? "}\n" : "\n}\n") }
   }
+
+  /// Starts a new group of tables (a namespace's): the next table is written as the first.
+  package mutating func startGroup() { tablesWritten = 0 }
 
   /// Writes `table`: `row(n, &cells)` puts row `n`'s cells into `cells`, which comes empty, its memory kept
   /// from row to row.
@@ -74,7 +79,7 @@ package struct TableWriter {
 
   private mutating func writeJSON(_ table: Table, _ row: (Int) -> [CellValue], to out: inout OutputBuffer) {
     if tablesWritten > 0 { out.append(",\n") }
-    out.append("   ")
+    out.appendSpaces(jsonIndent + 3)
     CellText.appendJSONString(Array(table.name.utf8), to: &out)
     out.append(": [")
     let names = table.columns.map { column -> [UInt8] in
@@ -84,18 +89,31 @@ package struct TableWriter {
     }
     for index in 0..<table.count {
       let values = row(index)
-      out.append(index == 0 ? "\n      {\n" : ",{\n")
+      if index == 0 {
+        out.append("\n")
+        out.appendSpaces(jsonIndent + 6)
+        out.append("{\n")
+      } else {
+        out.append(",{\n")
+      }
       for (position, name) in names.enumerated() {
-        out.append("         ")
+        out.appendSpaces(jsonIndent + 9)
         out.append(name)
         out.append(": ")
         cells.appendJSON(values[position], to: &out)
         out.append(position == table.columns.count - 1 ? "\n" : ",\n")
       }
-      out.append("      }")
+      out.appendSpaces(jsonIndent + 6)
+      out.append("}")
       out.flushIfFull()
     }
-    out.append(table.count == 0 ? "]" : "\n   ]")
+    if table.count == 0 {
+      out.append("]")
+    } else {
+      out.append("\n")
+      out.appendSpaces(jsonIndent + 3)
+      out.append("]")
+    }
   }
 
   // MARK: Raw and export

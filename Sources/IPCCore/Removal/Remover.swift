@@ -84,20 +84,25 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   /// object, just before its `IPC_RMID`, so each object removed is the one just read, as it is now. A walk over
   /// the `*_STAT_ANY` snapshot would need a second read per object to learn the same (measured: 1.27 × ipcrm's
   /// time against 0.9 ×, `bench/removal.sh`).
+  ///
+  /// `selected` decides, on the object as just read, whether it goes: every object for `-a`; a selection
+  /// (`--filter`, still to come) for `--all-namespaces -a`.
   package mutating func removeAll(
     _ kind: ObjectKind,
     verbose: Bool,
+    selected: (IPCObject) -> Bool = { _ in true },
     to out: inout OutputBuffer
   )
     throws(FatalRemovalError)
   {
     let source =
       switch kind {
-      case .messageQueue: try removeAll(MessageQueue.self, verbose: verbose, to: &out)
-      case .sharedMemorySegment: try removeAll(SharedMemorySegment.self, verbose: verbose, to: &out)
-      case .semaphoreSet: try removeAll(SemaphoreSet.self, verbose: verbose, to: &out)
+      case .messageQueue: try removeAll(MessageQueue.self, verbose: verbose, selected: selected, to: &out)
+      case .sharedMemorySegment:
+        try removeAll(SharedMemorySegment.self, verbose: verbose, selected: selected, to: &out)
+      case .semaphoreSet: try removeAll(SemaphoreSet.self, verbose: verbose, selected: selected, to: &out)
       case .posixMessageQueue, .posixSharedMemory, .posixSemaphore:
-        try removeAllPosix(kind, verbose: verbose, to: &out)
+        try removeAllPosix(kind, verbose: verbose, selected: selected, to: &out)
       }
     if source == nil { throw reporter.notConfigured(kind) }
   }
@@ -105,7 +110,14 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   /// The POSIX objects of `kind` as listed now: their names, and the directory entries that are no object; throws
   /// when the kind cannot be listed (no private mqueue mount and no `/dev/mqueue`, no `/dev/shm`).
   package func posixNames(_ kind: ObjectKind) throws(FatalRemovalError) -> ([PosixName], [PosixSkippedEntry]) {
-    let snapshot = catalog.snapshot([kind])
+    try posixNames(kind, in: catalog.snapshot([kind]))
+  }
+
+  /// The names of `snapshot`'s POSIX objects of `kind`, in its order, and the entries that are no object.
+  private func posixNames(
+    _ kind: ObjectKind,
+    in snapshot: Snapshot
+  ) throws(FatalRemovalError) -> ([PosixName], [PosixSkippedEntry]) {
     let (names, skipped, failure): ([PosixName], [PosixSkippedEntry], Message?) =
       switch kind {
       case .posixSharedMemory:
@@ -128,11 +140,15 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   private mutating func removeAllPosix(
     _ kind: ObjectKind,
     verbose: Bool,
+    selected: (IPCObject) -> Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) -> ListingSource? {
-    let (names, skipped) = try posixNames(kind)
+    let snapshot = catalog.snapshot([kind])
+    let (names, skipped) = try posixNames(kind, in: snapshot)
     for entry in skipped { reporter.program.warn("\(entry.message); left alone") }
-    for name in names { try remove(kind, name: name, typed: name.shown(kind), verbose: verbose, to: &out) }
+    for (index, name) in names.enumerated() where selected(snapshot.object(kind, at: index)) {
+      try remove(kind, name: name, typed: name.shown(kind), verbose: verbose, to: &out)
+    }
     return .procFile
   }
 
@@ -183,11 +199,13 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   private mutating func removeAll<Row: SysVListable>(
     _ type: Row.Type,
     verbose: Bool,
+    selected: (IPCObject) -> Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) -> ListingSource? {
     var readable = catalog
     readable.sources = [.kernelReadableSlots]
     let (source, _) = try readable.visit(Row.self) { (row: Row) throws(FatalRemovalError) in
+      guard selected(row.object) else { return }
       try remove(Row.kind, id: row.id, byKey: false, verbose: verbose, to: &out)
     }
     return source

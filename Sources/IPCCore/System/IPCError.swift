@@ -30,6 +30,7 @@ package enum Errno {
   package static let permissionDenied = EACCES
   package static let notPermitted = EPERM
   package static let notFound = ENOENT
+  package static let noSuchProcess = ESRCH
   package static let outOfRange = ERANGE
   package static let nameTooLong = ENAMETOOLONG
 

@@ -131,6 +131,8 @@ package struct ObjectKindSet: Sendable, Hashable, ExpressibleByArrayLiteral {
     for kind in kinds { insert(kind) }
   }
 
+  package func isDisjoint(with other: ObjectKindSet) -> Bool { bits & other.bits == 0 }
+
   package var isEmpty: Bool { bits == 0 }
 
   package var count: Int { bits.nonzeroBitCount }
