@@ -59,7 +59,13 @@ package struct OptionParser {
     argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
     options: [OptionSpec]
   ) {
-    let names = options.map { Array("\($0.long)".utf8) }
+    // Only a word that starts with `--` can be rewritten, and most command lines have none: then nothing more is
+    // done here (the names below cost a tenth of a `swipcs -m` start, issue 18).
+    let hasLongOption = (1..<max(Int(argc), 1)).contains { index in
+      argv[index].map { $0[0] == CChar(UInt8(ascii: "-")) && $0[1] == CChar(UInt8(ascii: "-")) } ?? false
+    }
+    guard hasLongOption else { return }
+    let names = options.map { Array(UnsafeBufferPointer(start: $0.long.utf8Start, count: $0.long.utf8CodeUnitCount)) }
     guard names.contains(where: { name in names.contains { $0.count > name.count && $0.starts(with: name) } }) else {
       return
     }
