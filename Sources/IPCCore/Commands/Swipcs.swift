@@ -10,6 +10,7 @@ package enum Swipcs {
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
+    if options.processes { return showProcesses(options: options, catalog: catalog, program: program, to: &out) }
     if let columns = options.columns {
       return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
     }
@@ -72,7 +73,7 @@ package enum Swipcs {
       now: time
     )
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: catalog.files)
+    var context = RowContext(now: time, files: catalog.files, processes: LiveProcesses(), sysV: catalog.sysV)
     writer.begin(to: &out)
     if columns.global {
       let snapshot = catalog.snapshot(options.sections)
@@ -86,6 +87,7 @@ package enum Swipcs {
       for kind in options.sections {
         let snapshot = catalog.snapshot([kind])
         report(snapshot.skipped, program: program)
+        context.processes.namespace = snapshot.namespace
         var indices = 0..<snapshot.count(kind)
         if let id = options.id {
           let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }

@@ -22,6 +22,8 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var metrics: MetricsSet?
   /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
   package var textfile: [UInt8]?
+  /// `--processes`: the processes that hold each object, instead of the objects.
+  package var processes = false
 
   package init() {}
 
@@ -64,12 +66,17 @@ package enum SwipcsCommandLine {
     argument: .required("<file>"),
     help: "write the metrics to <file>, replacing it atomically"
   )
+  static let processes = OptionSpec(
+    "processes",
+    code: 259,
+    help: "list the processes that hold each object"
+  )
 
   /// The options in the order of ipcs's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] =
     [
       id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
-      CommonOptions.version, CommonOptions.help, prometheus, textfile,
+      CommonOptions.version, CommonOptions.help, prometheus, textfile, processes,
     ] + ColumnOptions.options
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
@@ -130,6 +137,7 @@ package enum SwipcsCommandLine {
         options.textfile = argument ?? []
         options.metrics = options.metrics ?? .summary
         metricsOption = metricsOption ?? textfile
+      case processes: options.processes = true
       case human: options.unit = .human
       case bytes: options.unit = .bytes
       case CommonOptions.help: return .help
@@ -158,6 +166,20 @@ package enum SwipcsCommandLine {
       columns.times = sawTimes
       columns.creators = sawCreators
       options.columns = columns
+    }
+    if options.processes {
+      // The process view has its own columns; the forms (--json, --raw, --export, --noheadings) apply.
+      if metricsOption != nil || columns.global || columns.selection != .defaults {
+        let other = metricsOption.map { "--\($0.long)" } ?? (columns.global ? "--global" : "--output")
+        program.warn("--processes cannot be combined with \(other)")
+        return .failed
+      }
+      switch options.view {
+      case .limits, .summary:
+        program.warn("--processes cannot be combined with --\(viewOption?.long ?? "limits")")
+        return .failed
+      case .list: break
+      }
     }
     if let metricsOption {
       // Metrics are a view of their own: one that mixes in another, or one object, is surely a mistake.
@@ -191,6 +213,7 @@ package enum SwipcsCommandLine {
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
       .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
       .init("Metrics options:", column: 29, [prometheus, textfile]),
+      .init("Process options:", column: 29, [processes]),
     ],
     notes: columnHelp
   )
