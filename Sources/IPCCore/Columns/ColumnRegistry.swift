@@ -296,7 +296,8 @@ package enum ColumnRegistry {
   /// ORPHANED: nothing alive uses the object, by what the kernel recorded, and nothing alive is waiting on it.
   ///
   /// - A segment: nattch 0, its creator dead, and its last user dead (or none: never attached).
-  /// - A queue: no message queued (idle), and its last sender and last receiver each dead or never set.
+  /// - A queue: idle (no message queued, and no task blocked on it in `msgsnd` or `msgrcv`), and its last sender
+  ///   and last receiver each dead or never set.
   /// - A semaphore set: no process waiting (semncnt and semzcnt 0 on every semaphore), and every semaphore's
   ///   last pid dead; a pid 0 is "never set" only where the reader sees every pid (the initial pid namespace).
   ///
@@ -308,9 +309,13 @@ package enum ColumnRegistry {
         && context.processes.liveness(segment.creatorPID, recordedAt: segment.changeTime) == .dead
         && context.processes.gone(segment.lastOperationPID, recordedAt: lastUse(segment))
     case .messageQueue(let queue):
-      return queue.messageCount == 0
-        && context.processes.gone(queue.lastSendPID, recordedAt: queue.sendTime)
-        && context.processes.gone(queue.lastReceivePID, recordedAt: queue.receiveTime)
+      guard
+        queue.messageCount == 0
+          && context.processes.gone(queue.lastSendPID, recordedAt: queue.sendTime)
+          && context.processes.gone(queue.lastReceivePID, recordedAt: queue.receiveTime)
+      else { return false }
+      let waiters = context.processes.queueWaiters()
+      return waiters.complete && !waiters.queues.contains(queue.id)
     case .semaphoreSet(let set):
       guard let values = context.semaphoreValues(of: set), values.count == Int(clamping: set.semaphoreCount) else {
         return false

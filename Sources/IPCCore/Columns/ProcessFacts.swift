@@ -50,6 +50,7 @@ package struct ProcessFacts {
   private var bootTimeRead: Int64??
   private var ownPIDNamespace: Bool?
   private var everyPID: Bool?
+  private var waiters: (queues: Set<Int32>, complete: Bool)?
 
   package init(source: any ProcessSource, namespace: NamespaceID?) {
     self.source = source
@@ -129,6 +130,81 @@ package struct ProcessFacts {
     let found = (scan.attachers[segment.id] ?? []).filter { removed || $0.segment.key == segment.key }
     let mappings = found.reduce(0) { $0 + UInt64($1.segment.mappings) }
     return (found, scan.ran && mappings >= segment.attachCount)
+  }
+
+  // MARK: Queue waiters
+
+  /// The system calls, by this architecture's numbers, that wait on a message queue (`msgsnd`, `msgrcv`, first
+  /// argument the queue's id), and those of a 32-bit task that may (`ipc`, and the compat `msgsnd`/`msgrcv`).
+  private static var queueCalls: (native: Set<Int64>, compat: Set<Int64>)? {
+    #if arch(x86_64)
+      ([69, 70], [117, 400, 401])
+    #elseif arch(arm64)
+      ([188, 189], [301, 302])
+    #else
+      nil
+    #endif
+  }
+
+  /// The queues some task of the snapshot's IPC namespace is blocked on (`msgsnd` or `msgrcv`), from every
+  /// thread's `/proc/PID/task/TID/syscall`; complete is false when a task could not be read (it needs the
+  /// permission to trace the process: root, or in practice only one's own children), or on an architecture whose
+  /// numbers are not known here. Queues record no waiters of their own, unlike semaphores (semncnt, semzcnt).
+  package mutating func queueWaiters() -> (queues: Set<Int32>, complete: Bool) {
+    if let waiters { return waiters }
+    let found = Self.queueWaiters(source, namespace: namespace, procIsOwn: procIsOwn())
+    waiters = found
+    return found
+  }
+
+  private static func queueWaiters(
+    _ source: any ProcessSource,
+    namespace: NamespaceID?,
+    procIsOwn: Bool
+  ) -> (queues: Set<Int32>, complete: Bool) {
+    guard let calls = queueCalls, let namespace, procIsOwn, let pids = try? source.processIDs() else {
+      return ([], false)
+    }
+    var queues = Set<Int32>()
+    var complete = true
+    for pid in pids {
+      let handle: ProcessHandle
+      do throws(IPCError) {
+        handle = try source.open(pid)
+      } catch {
+        if !error.meansProcessGone { complete = false }
+        continue
+      }
+      defer { source.close(handle) }
+      let tasks: [Int32]
+      do throws(IPCError) {
+        guard try source.namespace(handle, "ipc") == namespace.rawValue else { continue }
+        tasks = try source.taskIDs(handle)
+      } catch {
+        if !error.meansProcessGone { complete = false }
+        continue
+      }
+      for task in tasks {
+        let state: TaskSyscall?
+        do throws(IPCError) {
+          state = ProcessFiles.taskSyscall(try source.read(handle, "task/\(task)/syscall"))
+        } catch {
+          if !error.meansProcessGone { complete = false }
+          continue
+        }
+        switch state {
+        case .inSyscall(let number, let argument)?:
+          if calls.native.contains(number) {
+            queues.insert(Int32(truncatingIfNeeded: argument))
+          } else if calls.compat.contains(number) {
+            complete = false
+          }
+        case .running?, .outsideSyscall?: break
+        case nil: complete = false
+        }
+      }
+    }
+    return (queues, complete)
   }
 
   // MARK: Liveness

@@ -25,6 +25,8 @@ package protocol ProcessSource {
   func processIDs() throws(IPCError) -> [Int32]
   /// Opens `/proc/PID`.
   func open(_ pid: Int32) throws(IPCError) -> ProcessHandle
+  /// The numeric entries of the process's `task` directory: its threads.
+  func taskIDs(_ process: ProcessHandle) throws(IPCError) -> [Int32]
   /// A whole file of the process (`maps`, `stat`, `cmdline`, `status`).
   func read(_ process: ProcessHandle, _ file: String) throws(IPCError) -> [UInt8]
   /// The inode of the process's namespace file `ns/NAME` (`ipc`): the namespace's id.
@@ -57,6 +59,24 @@ package struct LiveProcesses: ProcessSource {
       let code = errno
       throw IPCError("opendir(\(procDirectory))", code: code)
     }
+    return Self.numericEntries(directory)
+  }
+
+  package func taskIDs(_ process: ProcessHandle) throws(IPCError) -> [Int32] {
+    let name = "\(procDirectory)/\(process.pid)/task"
+    let fd = try Errno.retrying("open(\(name))") {
+      Int(openat(process.descriptor, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+    }
+    guard let directory = fdopendir(Int32(fd)) else {
+      let code = errno
+      Glibc.close(Int32(fd))
+      throw IPCError("fdopendir(\(name))", code: code)
+    }
+    return Self.numericEntries(directory)
+  }
+
+  /// The entries of `directory` whose names are positive decimal numbers; closes it.
+  private static func numericEntries(_ directory: OpaquePointer) -> [Int32] {
     defer { closedir(directory) }
     var pids: [Int32] = []
     while let entry = readdir(directory) {

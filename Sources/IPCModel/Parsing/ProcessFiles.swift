@@ -20,6 +20,16 @@ package struct MappedSegment: Hashable, Sendable {
   }
 }
 
+/// What a task is doing, from `/proc/PID/task/TID/syscall`.
+package enum TaskSyscall: Hashable, Sendable {
+  /// `running`: on a CPU, so not waiting.
+  case running
+  /// Stopped or sleeping outside a system call (`-1 SP PC`).
+  case outsideSyscall
+  /// In system call `number` (the architecture's), with its first argument.
+  case inSyscall(number: Int64, firstArgument: UInt64)
+}
+
 /// The parsers of the per-process files of `/proc` that the process columns read: values in, values out.
 ///
 /// Each is strict: what does not have the kernel's exact form is not taken (nil, or no attachment), never guessed.
@@ -128,6 +138,29 @@ package enum ProcessFiles {
       start = stop + 1
     }
     return nil
+  }
+
+  /// `/proc/PID/task/TID/syscall`: `running`, `-1 SP PC`, or `NR ARG1 ... ARG6 SP PC` (arguments in `0x` hex);
+  /// nil when it has none of these forms.
+  package static func taskSyscall(_ bytes: [UInt8]) -> TaskSyscall? {
+    var text = bytes[...]
+    if text.last == 0x0a { text = text.dropLast() }
+    if text.elementsEqual("running".utf8) { return .running }
+    let fields = text.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+    guard let first = fields.first else { return nil }
+    if first.elementsEqual("-1".utf8) { return fields.count == 3 ? .outsideSyscall : nil }
+    guard fields.count == 9, let number = Digits.unsigned(first), number <= UInt64(Int64.max) else { return nil }
+    let argument = fields[1]
+    guard argument.count > 2, argument.starts(with: "0x".utf8), argument.count <= 18 else { return nil }
+    var value: UInt64 = 0
+    for byte in argument.dropFirst(2) {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+      default: return nil
+      }
+    }
+    return .inSyscall(number: Int64(number), firstArgument: value)
   }
 
   /// The effective user of `/proc/PID/status` (the second number of its `Uid:` line, what `ps -o user` shows).

@@ -3,7 +3,8 @@
  *
  *   holder STEP...
  *
- * Steps, run in order; each prints one line on stdout (flushed) when it is done:
+ * Steps, run in order; each prints one line on stdout (flushed) when it is done. An ID of "-" is the id of the
+ * object the last shm, msg or sem step made:
  *   shm KEY           create a 4 KiB segment (mode 0666)           -> "shm ID"
  *   msg KEY           create a queue (mode 0666)                    -> "msg ID"
  *   sem KEY N         create a set of N semaphores (mode 0666)      -> "sem ID"
@@ -17,6 +18,8 @@
  *                                                                    -> "child PID"
  *   block ID NUM      fork a child blocked in semop(NUM, -1) (it waits for an increase); returns once the kernel
  *                     counts it as waiting (GETNCNT), without sleeping -> "blocked PID"
+ *   block-recv ID     fork a child blocked in msgrcv; returns once /proc/CHILD/syscall shows it in msgrcv
+ *                     (the kernel's own state, no sleep)           -> "blocked PID"
  *   maps N            add N private mappings of a file (typical maps lines)   -> "mapped N"
  *   until T           wait until the wall clock is past T (seconds since the epoch) -> "time"
  *   hold              print "ready", then wait for EOF on stdin      -> "ready"
@@ -38,6 +41,8 @@
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +63,23 @@ static void wait_for_eof(void) {
   }
 }
 
+static int last_id = -1;
+
+static int id_argument(const char *text) { return strcmp(text, "-") ? atoi(text) : last_id; }
+
+/* Whether /proc/PID/syscall shows the task in system call `number`. */
+static int in_syscall(pid_t pid, long number) {
+  char path[64], text[256];
+  snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return 0;
+  ssize_t count = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (count <= 0) return 0;
+  text[count] = 0;
+  return strtol(text, NULL, 10) == number && text[0] != 'r';
+}
+
 int main(int argc, char **argv) {
   void *last = NULL;
   for (int i = 1; i < argc; i++) {
@@ -66,18 +88,21 @@ int main(int argc, char **argv) {
     if (!strcmp(step, "shm")) {
       int id = shmget((key_t)strtoul(ARG(), NULL, 0), 4096, IPC_CREAT | IPC_EXCL | 0666);
       if (id < 0) fail(step);
+      last_id = id;
       say("shm %ld\n", id);
     } else if (!strcmp(step, "msg")) {
       int id = msgget((key_t)strtoul(ARG(), NULL, 0), IPC_CREAT | IPC_EXCL | 0666);
       if (id < 0) fail(step);
+      last_id = id;
       say("msg %ld\n", id);
     } else if (!strcmp(step, "sem")) {
       key_t key = (key_t)strtoul(ARG(), NULL, 0);
       int id = semget(key, atoi(ARG()), IPC_CREAT | IPC_EXCL | 0666);
       if (id < 0) fail(step);
+      last_id = id;
       say("sem %ld\n", id);
     } else if (!strcmp(step, "attach")) {
-      int id = atoi(ARG());
+      int id = id_argument(ARG());
       last = shmat(id, NULL, 0);
       if (last == (void *)-1) fail(step);
       say("attached %ld\n", id);
@@ -85,14 +110,14 @@ int main(int argc, char **argv) {
       if (shmdt(last) < 0) fail(step);
       say("detached\n", 0);
     } else if (!strcmp(step, "rm-shm") || !strcmp(step, "rm-msg") || !strcmp(step, "rm-sem")) {
-      int id = atoi(ARG());
+      int id = id_argument(ARG());
       int rc = step[3] == 's' && step[4] == 'h' ? shmctl(id, IPC_RMID, NULL)
                : step[3] == 'm'                ? msgctl(id, IPC_RMID, NULL)
                                                : semctl(id, 0, IPC_RMID);
       if (rc < 0) fail(step);
       say("removed %ld\n", id);
     } else if (!strcmp(step, "send")) {
-      int id = atoi(ARG());
+      int id = id_argument(ARG());
       struct {
         long type;
         char text[8];
@@ -100,7 +125,7 @@ int main(int argc, char **argv) {
       if (msgsnd(id, &message, sizeof message.text, IPC_NOWAIT) < 0) fail(step);
       say("sent %ld\n", id);
     } else if (!strcmp(step, "recv")) {
-      int id = atoi(ARG());
+      int id = id_argument(ARG());
       struct {
         long type;
         char text[8];
@@ -108,7 +133,7 @@ int main(int argc, char **argv) {
       if (msgrcv(id, &message, sizeof message.text, 0, IPC_NOWAIT) < 0) fail(step);
       say("received %ld\n", id);
     } else if (!strcmp(step, "setval")) {
-      int id = atoi(ARG());
+      int id = id_argument(ARG());
       int number = atoi(ARG());
       int value = atoi(ARG());
       if (semctl(id, number, SETVAL, value) < 0) fail(step);
@@ -123,7 +148,7 @@ int main(int argc, char **argv) {
       }
       say("child %ld\n", child);
     } else if (!strcmp(step, "block")) {
-      int id = atoi(ARG());
+      int id = id_argument(ARG());
       int number = atoi(ARG());
       int before = semctl(id, number, GETNCNT);
       if (before < 0) fail(step);
@@ -136,7 +161,28 @@ int main(int argc, char **argv) {
         _exit(0);
       }
       /* The kernel's own count says when the child waits: no sleep. */
-      while (semctl(id, number, GETNCNT) <= before) sched_yield();
+      while (semctl(id, number, GETNCNT) <= before) {
+        if (waitpid(child, NULL, WNOHANG) != 0) fail(step); /* the child failed instead of waiting */
+        sched_yield();
+      }
+      say("blocked %ld\n", child);
+    } else if (!strcmp(step, "block-recv")) {
+      int id = id_argument(ARG());
+      pid_t child = fork();
+      if (child < 0) fail(step);
+      if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        struct {
+          long type;
+          char text[8];
+        } message;
+        msgrcv(id, &message, sizeof message.text, 0, 0);
+        _exit(0);
+      }
+      while (!in_syscall(child, SYS_msgrcv)) {
+        if (waitpid(child, NULL, WNOHANG) != 0) fail(step); /* the child failed instead of waiting */
+        sched_yield();
+      }
       say("blocked %ld\n", child);
     } else if (!strcmp(step, "maps")) {
       int count = atoi(ARG());
