@@ -69,7 +69,7 @@ function __swipcs_columns --description 'column names for -o'
     set -l current (commandline -ct)
     set -l head (string replace -r -- '^(-o|--output=)' '' $current)
     set -l prefix (string match -r -- '^.*,' $head)
-    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE ORPHANED SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP ATTACHED ATTACHED-COMPLETE CPID-ALIVE LPID-ALIVE USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES LSPID-ALIVE LRPID-ALIVE NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
         echo $prefix$column
     end
 end
@@ -100,3 +100,4 @@ complete -c swipcs -s P -l numeric-perms -d 'print numeric permissions (PERMS co
 complete -c swipcs -s g -l global -d 'info about system-wide usage'
 complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Prometheus text format'
 complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'
+complete -c swipcs -l processes -d 'list the processes that hold each object'

@@ -60,7 +60,7 @@ package enum ColumnRegistry {
       context in
       seconds(since: lastActivity(object), now: context.now)
     },
-    Column("ORPHANED", "Nothing alive uses it or will (see the man page)", scope: .objects, json: .boolean) {
+    Column("ORPHANED", "Nothing alive uses it or waits on it", scope: .objects, json: .boolean) {
       object,
       context in
       .boolean(orphaned(object, &context))
