@@ -1,8 +1,9 @@
 import Glibc
 import Testing
 
-/// The process columns and `--processes` on real processes, each case staged in fresh private IPC, pid and mount
-/// namespaces (`Scripts/processes.sh`): attached, removed while attached, inherited by a forked child, creator
+/// The process columns and `--processes` on real processes.
+///
+/// Each case is staged in fresh private IPC, pid and mount namespaces (`Scripts/processes.sh`): attached, removed while attached, inherited by a forked child, creator
 /// alive, exited, and its pid reused by a newer process (`ns_last_pid`), pids not visible from a nested pid
 /// namespace, a reader of uid 65534 that cannot read root's processes, queue and semaphore waiters, and that
 /// without a process column no `/proc/PID` is opened (strace). Root only: the reuse case writes `ns_last_pid`, and

@@ -3,8 +3,9 @@ import IPCCore
 import IPCModel
 import Testing
 
-/// Processes in memory: what `/proc` lists and holds, the errors its files fail with, and `kill(pid, 0)`. Every
-/// opening of a `/proc/PID` is logged.
+/// Processes in memory: what `/proc` lists and holds, the errors its files fail with, and `kill(pid, 0)`.
+///
+/// Every opening of a `/proc/PID` is logged.
 final class FakeProcesses: ProcessSource, @unchecked Sendable {
   struct Process {
     var files: [String: [UInt8]] = [:]
@@ -86,7 +87,14 @@ final class FakeProcesses: ProcessSource, @unchecked Sendable {
 struct ProcessColumnTests {
   static let namespace = NamespaceID(rawValue: 4_026_532_000)
 
-  static func segment(_ id: Int32, key: Int32, nattch: UInt64, cpid: Int32, ctime: Int64, mode: UInt32 = 0o600)
+  static func segment(
+    _ id: Int32,
+    key: Int32,
+    nattch: UInt64,
+    cpid: Int32,
+    ctime: Int64,
+    mode: UInt32 = 0o600
+  )
     -> SharedMemorySegment
   {
     var segment = FakeSysV.segment(id, key: key)
@@ -149,7 +157,12 @@ struct ProcessColumnTests {
   func reuseRule() {
     let boot: Int64 = 1_700_000_000
     let recorded = Timestamp(rawValue: boot + 100)
-    func judge(_ evidence: ProcessEvidence, pid: Int32 = 42, at time: Timestamp? = recorded, boot: Int64? = boot)
+    func judge(
+      _ evidence: ProcessEvidence,
+      pid: Int32 = 42,
+      at time: Timestamp? = recorded,
+      boot: Int64? = boot
+    )
       -> Liveness
     {
       ReuseRule.judge(
@@ -193,7 +206,12 @@ struct ProcessColumnTests {
     #expect(processes.listed == 1, "one scan")
     let attached = ColumnRegistry.column(named: "ATTACHED")?.cell(.sharedMemorySegment(segment), &context)
     #expect(
-      attached == .list([.record([CellField("pid", .pid(ProcessID(rawValue: 10))), CellField("command", .text(Array("prog arg".utf8)))])])
+      attached
+        == .list([
+          .record([
+            CellField("pid", .pid(ProcessID(rawValue: 10))), CellField("command", .text(Array("prog arg".utf8))),
+          ])
+        ])
     )
   }
 
@@ -267,9 +285,9 @@ struct ProcessColumnTests {
     processes.processes[10]?.tasks = [10, 17]
     processes.processes[10]?.files["task/10/syscall"] = Array("running\n".utf8)
     #if arch(x86_64)
-      let receive = "70"
+    let receive = "70"
     #else
-      let receive = "188"
+    let receive = "188"
     #endif
     processes.processes[10]?.files["task/17/syscall"] = Array("\(receive) 0x5 0x0 0x0 0x0 0x0 0x0 0x1 0x2\n".utf8)
     var facts = ProcessFacts(source: processes, namespace: Self.namespace)

@@ -138,18 +138,20 @@ package struct ProcessFacts {
   /// argument the queue's id), and those of a 32-bit task that may (`ipc`, and the compat `msgsnd`/`msgrcv`).
   private static var queueCalls: (native: Set<Int64>, compat: Set<Int64>)? {
     #if arch(x86_64)
-      ([69, 70], [117, 400, 401])
+    ([69, 70], [117, 400, 401])
     #elseif arch(arm64)
-      ([188, 189], [301, 302])
+    ([188, 189], [301, 302])
     #else
-      nil
+    nil
     #endif
   }
 
-  /// The queues some task of the snapshot's IPC namespace is blocked on (`msgsnd` or `msgrcv`), from every
-  /// thread's `/proc/PID/task/TID/syscall`; complete is false when a task could not be read (it needs the
-  /// permission to trace the process: root, or in practice only one's own children), or on an architecture whose
-  /// numbers are not known here. Queues record no waiters of their own, unlike semaphores (semncnt, semzcnt).
+  /// The queues some task of the snapshot's IPC namespace is blocked on (`msgsnd` or `msgrcv`).
+  ///
+  /// Read from every thread's `/proc/PID/task/TID/syscall`; complete is false when a task could not be read (it
+  /// needs the permission to trace the process: root, or in practice only one's own children), or on an
+  /// architecture whose numbers are not known here. Queues record no waiters of their own, unlike semaphores
+  /// (semncnt, semzcnt).
   package mutating func queueWaiters() -> (queues: Set<Int32>, complete: Bool) {
     if let waiters { return waiters }
     let found = Self.queueWaiters(source, namespace: namespace, procIsOwn: procIsOwn())
