@@ -54,6 +54,8 @@ final class FakeProcesses: ProcessSource, @unchecked Sendable {
     return bytes
   }
 
+  func sharedMaps(_ process: ProcessHandle) throws(IPCError) -> [UInt8] { try read(process, "maps") }
+
   func namespace(_ process: ProcessHandle, _ name: String) throws(IPCError) -> UInt64 {
     let entry = processes[process.pid]
     if let code = entry?.failures["ns"] { throw Self.failure("ns", code) }

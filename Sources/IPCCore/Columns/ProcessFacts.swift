@@ -92,7 +92,7 @@ package struct ProcessFacts {
       do throws(IPCError) {
         // The namespace first: maps of another namespace's process are not read at all.
         guard try source.namespace(handle, "ipc") == namespace.rawValue else { continue }
-        maps = try source.read(handle, "maps")
+        maps = try source.sharedMaps(handle)
       } catch {
         if !error.meansProcessGone { result.unreadable += 1 }
         continue
