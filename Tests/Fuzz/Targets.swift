@@ -241,9 +241,10 @@ func scanfLong(_ bytes: [UInt8]) -> Int64? {
 
 // MARK: The per-process files (maps, stat, /proc/stat, syscall, status)
 
-/// The first byte picks the parser, the rest is the file. Each answer is checked against a reading of the same
-/// text by other means (splitting on spaces), so a parser that accepts what it should not, or reads the wrong field,
-/// is caught, not only one that crashes.
+/// The first byte picks the parser, the rest is the file.
+///
+/// Each answer is checked against a reading of the same text by other means (splitting on spaces), so a parser that
+/// accepts what it should not, or reads the wrong field, is caught, not only one that crashes.
 func checkProcessFiles(_ input: [UInt8]) {
   guard let selector = input.first else { return }
   let bytes = Array(input.dropFirst())
@@ -306,7 +307,8 @@ func checkProcessFiles(_ input: [UInt8]) {
   default:
     guard let user = ProcessFiles.effectiveUser(status: bytes) else { return }
     guard let line = lines(bytes).first(where: { $0.starts(with: "Uid:".utf8) }),
-      UInt32(String(decoding: line.dropFirst(4).split(separator: UInt8(ascii: "\t"))[1], as: UTF8.self)) == user.rawValue
+      let second = line.dropFirst(4).split(separator: UInt8(ascii: "\t")).dropFirst().first,
+      UInt32(String(decoding: second, as: UTF8.self)) == user.rawValue
     else { fatalError("uid is not \(user.rawValue)") }
   }
 }
