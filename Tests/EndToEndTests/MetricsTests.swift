@@ -449,7 +449,7 @@ struct MetricsTests {
       ("--textfile", "swipcs: option '--textfile' requires an argument\nTry 'swipcs --help' for more information.\n"),
       (
         "--p",
-        "swipcs: option '--p' is ambiguous; possibilities: '--pid' '--prometheus'\n"
+        "swipcs: option '--p' is ambiguous; possibilities: '--pid' '--prometheus' '--processes'\n"
           + "Try 'swipcs --help' for more information.\n"
       ),
     ]
