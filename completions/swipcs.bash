@@ -27,11 +27,11 @@ _swipcs_namespace_pids() {
 }
 
 # The columns of -o/--output, as `swipcs --help` lists them.
-_swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%"
+_swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS ORPHANED SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP ATTACHED ATTACHED-COMPLETE CPID-ALIVE LPID-ALIVE USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES LSPID-ALIVE LRPID-ALIVE NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%"
 
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores --ns --all-namespaces"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores --ns --all-namespaces --processes"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""

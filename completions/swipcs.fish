@@ -79,7 +79,7 @@ function __swipcs_columns --description 'column names for -o'
     set -l current (commandline -ct)
     set -l head (string replace -r -- '^(-o|--output=)' '' $current)
     set -l prefix (string match -r -- '^.*,' $head)
-    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS ORPHANED SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP ATTACHED ATTACHED-COMPLETE CPID-ALIVE LPID-ALIVE USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES LSPID-ALIVE LRPID-ALIVE NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%
         echo $prefix$column
     end
 end
@@ -115,3 +115,4 @@ complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Promethe
 complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'
 complete -c swipcs -l ns -x -a '(__swipcs_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
 complete -c swipcs -l all-namespaces -d 'act in every IPC namespace in use'
+complete -c swipcs -l processes -d 'list the processes that hold each object'

@@ -331,3 +331,48 @@ int64_t cipc_filesystem_type(int fd) {
   if (fstatfs(fd, &info) != 0) return -1;
   return (int64_t)info.f_type;
 }
+
+/* PROCMAP_QUERY's argument, as include/uapi/linux/fs.h (Linux 6.11) declares it; the system headers of older
+ * distributions do not have it. */
+struct cipc_procmap_query {
+  uint64_t size;
+  uint64_t query_flags;
+  uint64_t query_addr;
+  uint64_t vma_start;
+  uint64_t vma_end;
+  uint64_t vma_flags;
+  uint64_t vma_page_size;
+  uint64_t vma_offset;
+  uint64_t inode;
+  uint32_t dev_major;
+  uint32_t dev_minor;
+  uint32_t vma_name_size;
+  uint32_t build_id_size;
+  uint64_t vma_name_addr;
+  uint64_t build_id_addr;
+};
+_Static_assert(sizeof(struct cipc_procmap_query) == 104, "procmap_query is 104 bytes");
+#define CIPC_PROCMAP_QUERY _IOWR('f', 17, struct cipc_procmap_query)
+#define CIPC_QUERY_VMA_SHARED 0x08
+#define CIPC_QUERY_COVERING_OR_NEXT_VMA 0x10
+#define CIPC_QUERY_FILE_BACKED_VMA 0x20
+
+int cipc_next_shared_mapping(int fd, uint64_t address, struct cipc_mapping *out, char *name, uint32_t capacity) {
+  struct cipc_procmap_query query;
+  memset(&query, 0, sizeof query);
+  query.size = sizeof query;
+  query.query_flags = CIPC_QUERY_VMA_SHARED | CIPC_QUERY_COVERING_OR_NEXT_VMA | CIPC_QUERY_FILE_BACKED_VMA;
+  query.query_addr = address;
+  query.vma_name_size = capacity;
+  query.vma_name_addr = (uint64_t)(uintptr_t)name;
+  if (ioctl(fd, CIPC_PROCMAP_QUERY, &query) < 0) return -1;
+  out->start = query.vma_start;
+  out->end = query.vma_end;
+  out->flags = query.vma_flags;
+  out->offset = query.vma_offset;
+  out->inode = query.inode;
+  out->dev_major = query.dev_major;
+  out->dev_minor = query.dev_minor;
+  out->name_size = query.vma_name_size;
+  return 0;
+}

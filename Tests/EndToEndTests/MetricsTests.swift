@@ -449,7 +449,7 @@ struct MetricsTests {
       ("--textfile", "swipcs: option '--textfile' requires an argument\nTry 'swipcs --help' for more information.\n"),
       (
         "--p",
-        "swipcs: option '--p' is ambiguous; possibilities: '--pid' '--prometheus' '--posix-shmems' '--posix-mqueues' '--posix-semaphores'\n"
+        "swipcs: option '--p' is ambiguous; possibilities: '--pid' '--prometheus' '--posix-shmems' '--posix-mqueues' '--posix-semaphores' '--processes'\n"
           + "Try 'swipcs --help' for more information.\n"
       ),
     ]

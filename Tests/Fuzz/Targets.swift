@@ -1,5 +1,5 @@
 // libFuzzer targets for the parsers that read untrusted text. One of FUZZ_PROC_SHM, FUZZ_PROC_MSG,
-// FUZZ_PROC_SEM or FUZZ_NUMBERS is defined when Tests/Fuzz/run.sh builds this file against the IPCModel target
+// FUZZ_PROC_SEM, FUZZ_NUMBERS or FUZZ_PROC_PROCESS is defined when Tests/Fuzz/run.sh builds this file against the IPCModel target
 // (built on its own, instrumented). A broken invariant is a fatalError, which libFuzzer reports as a crash and
 // saves as an artifact.
 import Glibc
@@ -16,6 +16,8 @@ public func fuzzOneInput(_ data: UnsafeRawPointer?, _ count: Int) -> CInt {
   checkTable(bytes, SemaphoreSet.parseProcFile, utilLinux: semFormat, values: semValues)
   #elseif FUZZ_NUMBERS
   checkNumbers(bytes)
+  #elseif FUZZ_PROC_PROCESS
+  checkProcessFiles(bytes)
   #endif
   return 0
 }
@@ -235,4 +237,78 @@ func scanfLong(_ bytes: [UInt8]) -> Int64? {
     }
   }
   return converted == 1 && consumed == bytes.count ? Int64(value) : nil
+}
+
+// MARK: The per-process files (maps, stat, /proc/stat, syscall, status)
+
+/// The first byte picks the parser, the rest is the file.
+///
+/// Each answer is checked against a reading of the same text by other means (splitting on spaces), so a parser that
+/// accepts what it should not, or reads the wrong field, is caught, not only one that crashes.
+func checkProcessFiles(_ input: [UInt8]) {
+  guard let selector = input.first else { return }
+  let bytes = Array(input.dropFirst())
+  let space = UInt8(ascii: " ")
+  func words(_ text: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+    text.split(separator: space, omittingEmptySubsequences: false)
+  }
+  func lines(_ text: [UInt8]) -> [ArraySlice<UInt8>] {
+    text.split(separator: 0x0a, omittingEmptySubsequences: false)
+  }
+  switch selector % 5 {
+  case 0:
+    var accepted = 0
+    for line in lines(bytes) {
+      guard let segment = ProcessFiles.mappedSegment(line) else { continue }
+      accepted += 1
+      // The reading by words: perms ends in s, the inode is the id, the path is /SYSV + the key in 8 hex digits.
+      let fields = line.split(separator: space)
+      let hex = String(segment.key.bitPattern, radix: 16)
+      let name = "/SYSV" + String(repeating: "0", count: 8 - hex.count) + hex
+      guard fields.count >= 6, fields[1].count == 4, fields[1].last == UInt8(ascii: "s"),
+        String(decoding: fields[4], as: UTF8.self) == String(segment.id) || fields[4].first == UInt8(ascii: "0"),
+        Int(String(decoding: fields[4], as: UTF8.self)) == Int(segment.id),
+        String(decoding: fields[5], as: UTF8.self) == name,
+        segment.deleted == (fields.count == 7 && fields[6].elementsEqual("(deleted)".utf8)),
+        fields.count == (segment.deleted ? 7 : 6)
+      else { fatalError("accepted \(Array(line)) as \(segment)") }
+    }
+    let all = ProcessFiles.mappedSegments(bytes)
+    guard all.reduce(0, { $0 + $1.mappings }) == accepted else { fatalError("mappings do not add up") }
+    guard Set(all.map { "\($0.id) \($0.key.rawValue) \($0.deleted)" }).count == all.count else {
+      fatalError("a segment listed twice")
+    }
+  case 1:
+    guard let ticks = ProcessFiles.startTicks(stat: bytes) else { return }
+    guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { fatalError("no ) but \(ticks)") }
+    let rest = words(bytes[(close + 1)...])
+    let field = rest.count > 20 ? rest[20].prefix { $0 != 0x0a } : []
+    guard rest.first?.isEmpty == true, UInt64(String(decoding: field, as: UTF8.self)) == ticks else {
+      fatalError("field 22 is not \(ticks) in \(bytes)")
+    }
+  case 2:
+    guard let boot = ProcessFiles.bootTime(stat: bytes) else { return }
+    guard let line = lines(bytes).first(where: { $0.starts(with: "btime ".utf8) }),
+      Int64(String(decoding: line.dropFirst(6), as: UTF8.self)) == boot
+    else { fatalError("btime is not \(boot)") }
+  case 3:
+    guard let state = ProcessFiles.taskSyscall(bytes) else { return }
+    var text = bytes[...]
+    if text.last == 0x0a { text = text.dropLast() }
+    let fields = words(text)
+    switch state {
+    case .running: guard text.elementsEqual("running".utf8) else { fatalError("running?") }
+    case .outsideSyscall: guard fields.count == 3, fields[0].elementsEqual("-1".utf8) else { fatalError("-1?") }
+    case .inSyscall(let number, let argument):
+      guard fields.count == 9, Int64(String(decoding: fields[0], as: UTF8.self)) == number,
+        UInt64(String(decoding: fields[1].dropFirst(2), as: UTF8.self), radix: 16) == argument
+      else { fatalError("syscall \(number) \(argument) from \(bytes)") }
+    }
+  default:
+    guard let user = ProcessFiles.effectiveUser(status: bytes) else { return }
+    guard let line = lines(bytes).first(where: { $0.starts(with: "Uid:".utf8) }),
+      let second = line.dropFirst(4).split(separator: UInt8(ascii: "\t")).dropFirst().first,
+      UInt32(String(decoding: second, as: UTF8.self)) == user.rawValue
+    else { fatalError("uid is not \(user.rawValue)") }
+  }
 }

@@ -20,6 +20,7 @@ struct ColumnRegistryTests {
       case .number: #expect(type.contains("integer") || type.contains("\"number\""), "\(column.name): \(type)")
       case .string: #expect(type.contains("\"string\""), "\(column.name): \(type)")
       case .boolean: #expect(type.contains("\"boolean\""), "\(column.name): \(type)")
+      case .array: #expect(type.contains("\"array\""), "\(column.name): \(type)")
       }
       #expect(columns.contains(".B \(column.name)\n"), "man: \(column.name)")
       // As a word of the column list: between blanks or quotes.

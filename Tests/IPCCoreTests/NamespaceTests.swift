@@ -92,7 +92,7 @@ struct NamespaceTests {
   }
 
   /// A `/proc` in memory.
-  struct FakeProcesses: ProcessSource {
+  struct FakeProcesses: NamespaceProcessSource {
     var namespaces: [Int32: UInt64] = [:]
     var failures: [Int32: Int32] = [:]
     var commands: [Int32: String] = [:]

@@ -13,7 +13,7 @@ struct NamespaceViewTests {
     let column = try #require(ColumnRegistry.column(named: "ns"))
     #expect(column.name == "NS" && column.json == .number && column.alignRight)
     for kind in ObjectKind.removalOrder { #expect(column.scope.applies(to: kind), "\(kind)") }
-    var context = RowContext(now: Timestamp(rawValue: 0), files: LiveFiles())
+    var context = RowContext(now: Timestamp(rawValue: 0), files: LiveFiles(), processes: LiveProcesses())
     let segment = PrometheusTextTests.segment(5, size: 4096)
     #expect(column.cell(.sharedMemorySegment(segment), &context) == .text(nil))
     context.namespace = NamespaceID(rawValue: 4_026_532_180)

@@ -209,6 +209,22 @@ void cipc_set_optind(int index);
 /// Restarts getopt scanning (optind = 0), for a second parse in one process (tests).
 void cipc_getopt_reset(void);
 
+/// One mapping of a process, as PROCMAP_QUERY returns it.
+struct cipc_mapping {
+  uint64_t start, end;
+  /// Bits 1 readable, 2 writable, 4 executable, 8 shared.
+  uint64_t flags;
+  uint64_t offset;
+  uint64_t inode;
+  uint32_t dev_major, dev_minor;
+  /// The bytes of the name written, its NUL included; 0 when it has none.
+  uint32_t name_size;
+};
+
+/// `ioctl(PROCMAP_QUERY)` (Linux 6.11) on `fd`, an open /proc/PID/maps: the first shared, file-backed mapping that
+/// ends after `address`, with its path (as /proc/PID/maps writes it) in `name`. 0, or -1 with errno: ENOENT when
+/// there is none left, ENOTTY (or EINVAL) when the kernel has no PROCMAP_QUERY.
+int cipc_next_shared_mapping(int fd, uint64_t address, struct cipc_mapping *out, char *name, uint32_t capacity);
 
 // POSIX IPC. The new mount API (fsopen, fsconfig, fsmount) has no glibc 2.36 wrapper Swift sees, and syscall(2) is
 // variadic; mqueue.h is not part of the Glibc module.

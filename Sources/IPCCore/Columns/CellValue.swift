@@ -25,8 +25,29 @@ package enum CellValue: Equatable, Sendable {
   case figure(UInt64?)
   /// A limit figure in bytes (human-readable in the table unless `--bytes`).
   case byteFigure(UInt64?)
+  /// Yes or no, or not known (`nil`): `yes`, `no` or empty in text; `true`, `false`, `null` in JSON.
+  case boolean(Bool?)
+  /// Whether a recorded pid's process is alive: `alive`, `dead`, `unknown` in text; `true`, `false`, `null` in
+  /// JSON.
+  case liveness(Liveness)
+  /// Several values: in text each value's text, separated by commas (a record shows its first field); a JSON
+  /// array.
+  case list([CellValue])
+  /// Named values: in text the first field's text; a JSON object.
+  case record([CellField])
   /// The column does not apply to this object's kind: empty in text, `null` in JSON.
   case notApplicable
+}
+
+/// One named value of a `.record`: `pid` and `command` of an attached process.
+package struct CellField: Equatable, Sendable {
+  package var name: String
+  package var value: CellValue
+
+  package init(_ name: String, _ value: CellValue) {
+    self.name = name
+    self.value = value
+  }
 }
 
 /// How a column's values appear in JSON.
@@ -34,4 +55,6 @@ package enum JSONType: Sendable {
   case number
   case string
   case boolean
+  /// A list of objects (ATTACHED).
+  case array
 }

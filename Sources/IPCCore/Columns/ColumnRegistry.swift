@@ -66,6 +66,11 @@ package enum ColumnRegistry {
       seconds(since: lastActivity(object), now: context.now)
     },
     namespace,
+    Column("ORPHANED", "Nothing alive uses it or waits on it", scope: systemV, json: .boolean) {
+      object,
+      context in
+      .boolean(orphaned(object, &context))
+    },
   ]
 
   /// `NS`: the inode of the IPC namespace the object was read in (`readlink /proc/PID/ns/ipc` shows it as
@@ -98,7 +103,10 @@ package enum ColumnRegistry {
       segment(object).map { .time($0.detachTime) } ?? .notApplicable
     },
     Column("COMMAND", "Creator command line", scope: shm, json: .string, truncatable: true) { object, context in
-      segment(object).map { .text(context.commandLine($0.creatorPID)) } ?? .notApplicable
+      // Only the creator's own: a process that has the creator's pid now but started after the segment was
+      // created is another program (lsipc shows its command line).
+      segment(object).map { .text(context.processes.details(of: $0.creatorPID, recordedAt: $0.changeTime)?.command) }
+        ?? .notApplicable
     },
     Column("CPID", "PID of the creator", scope: shm, alignRight: true, json: .number) { object, _ in
       segment(object).map { .pid($0.creatorPID) } ?? .notApplicable
@@ -111,6 +119,27 @@ package enum ColumnRegistry {
     },
     Column("SWAP", "Swapped bytes", scope: shm, alignRight: true, json: .number) { object, context in
       segment(object).map { optionalSize(context.residency(of: $0).swapped) } ?? .notApplicable
+    },
+    Column("ATTACHED", "Processes that have it attached", scope: shm, json: .array) { object, context in
+      segment(object).map { segment in
+        .list(
+          context.processes.attachers(of: segment).attachers.map {
+            .record([CellField("pid", .pid($0.pid)), CellField("command", .text($0.command))])
+          }
+        )
+      } ?? .notApplicable
+    },
+    Column("ATTACHED-COMPLETE", "Whether ATTACHED lists them all", scope: shm, json: .boolean) { object, context in
+      segment(object).map { .boolean(context.processes.attachers(of: $0).complete) } ?? .notApplicable
+    },
+    Column("CPID-ALIVE", "Whether the creator is alive", scope: shm, json: .boolean) { object, context in
+      segment(object).map { .liveness(context.processes.liveness($0.creatorPID, recordedAt: $0.changeTime)) }
+        ?? .notApplicable
+    },
+    Column("LPID-ALIVE", "Whether the last user is alive", scope: shm, json: .boolean) { object, context in
+      segment(object).map {
+        .liveness(context.processes.liveness($0.lastOperationPID, recordedAt: lastUse($0)))
+      } ?? .notApplicable
     },
   ]
 
@@ -136,6 +165,14 @@ package enum ColumnRegistry {
     },
     Column("QBYTES", "Capacity of the queue in bytes", scope: msg, alignRight: true, json: .number) { object, _ in
       queue(object).map { optionalSize($0.capacityBytes) } ?? .notApplicable
+    },
+    Column("LSPID-ALIVE", "Whether the last sender is alive", scope: msg, json: .boolean) { object, context in
+      queue(object).map { .liveness(context.processes.liveness($0.lastSendPID, recordedAt: $0.sendTime)) }
+        ?? .notApplicable
+    },
+    Column("LRPID-ALIVE", "Whether the last receiver is alive", scope: msg, json: .boolean) { object, context in
+      queue(object).map { .liveness(context.processes.liveness($0.lastReceivePID, recordedAt: $0.receiveTime)) }
+        ?? .notApplicable
     },
   ]
 
@@ -267,6 +304,59 @@ package enum ColumnRegistry {
       case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: []
       }
     return times.compactMap { $0 }.max()
+  }
+
+  /// When a segment's last user was recorded: its last attach or detach.
+  static func lastUse(_ segment: SharedMemorySegment) -> Timestamp? {
+    [segment.attachTime, segment.detachTime].compactMap { $0 }.max()
+  }
+
+  /// When a semaphore's last operating pid was recorded: `semop` sets it with OTIME, but `SETVAL` and `SETALL`
+  /// set it too and change CTIME only; the later of the two bounds both.
+  static func lastSemaphoreOperation(_ set: SemaphoreSet) -> Timestamp? {
+    [set.operationTime, set.changeTime].compactMap { $0 }.max()
+  }
+
+  /// ORPHANED: nothing alive uses the object, by what the kernel recorded, and nothing alive is waiting on it.
+  ///
+  /// - A segment: nattch 0, its creator dead, and its last user dead (or none: never attached).
+  /// - A queue: idle (no message queued, and no task blocked on it in `msgsnd` or `msgrcv`), and its last sender
+  ///   and last receiver each dead or never set.
+  /// - A semaphore set: no process waiting (semncnt and semzcnt 0 on every semaphore), and every semaphore's
+  ///   last pid dead; a pid 0 is "never set" only where the reader sees every pid (the initial pid namespace).
+  ///
+  /// Unknown is never dead: an object that depends on a pid whose fate is unknown is not orphaned.
+  static func orphaned(_ object: IPCObject, _ context: inout RowContext) -> Bool {
+    switch object {
+    case .sharedMemorySegment(let segment):
+      return segment.attachCount == 0
+        && context.processes.liveness(segment.creatorPID, recordedAt: segment.changeTime) == .dead
+        && context.processes.gone(segment.lastOperationPID, recordedAt: lastUse(segment))
+    case .messageQueue(let queue):
+      guard
+        queue.messageCount == 0
+          && context.processes.gone(queue.lastSendPID, recordedAt: queue.sendTime)
+          && context.processes.gone(queue.lastReceivePID, recordedAt: queue.receiveTime)
+      else { return false }
+      let waiters = context.processes.queueWaiters()
+      return waiters.complete && !waiters.queues.contains(queue.id)
+    case .semaphoreSet(let set):
+      guard let values = context.semaphoreValues(of: set), values.count == Int(clamping: set.semaphoreCount) else {
+        return false
+      }
+      guard values.allSatisfy({ $0.waitingForIncrease == 0 && $0.waitingForZero == 0 }) else { return false }
+      let recorded = lastSemaphoreOperation(set)
+      for value in values {
+        if value.lastPID.rawValue == 0 {
+          guard context.processes.seesEveryPID() else { return false }
+        } else if context.processes.liveness(value.lastPID, recordedAt: recorded) != .dead {
+          return false
+        }
+      }
+      return true
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
+      return false  // the processes columns do not cover POSIX objects yet: never called orphaned
+    }
   }
 
   /// lsipc's STATUS: `dest`, `locked`, `hugetlb`, `noreserve`, comma-separated; nil when none applies.

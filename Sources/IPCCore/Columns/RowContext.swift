@@ -1,7 +1,8 @@
 package import IPCModel
 
-/// What column values are read with besides the object: names, the time now, and what is read from /proc only
-/// when a column asks for it (a creator's command line, a segment's resident and swapped bytes).
+/// What column values are read with besides the object: names, the time now, and what is read from /proc or the
+/// kernel only when a column asks for it (processes, a segment's resident and swapped bytes, a semaphore set's
+/// waiters).
 package struct RowContext {
   package var names = NameCache()
   /// The time the rows are made at, for AGE and IDLE.
@@ -12,28 +13,26 @@ package struct RowContext {
   package var namespace: NamespaceID? {
     didSet { if namespace != oldValue { residency = nil } }
   }
+  /// Processes: attachments, liveness by the reuse rule, command lines.
+  package var processes: ProcessFacts
   private let files: any FileSource
+  private let sysV: (any SysVSource)?
   private let procDirectory: String
-  private var commandLines: [Int32: [UInt8]?] = [:]
   private var residency: [Int32: (resident: UInt64?, swapped: UInt64?)]?
 
-  package init(now: Timestamp, files: any FileSource, procDirectory: String = "/proc") {
+  package init(
+    now: Timestamp,
+    files: any FileSource,
+    processes: any ProcessSource,
+    sysV: (any SysVSource)? = nil,
+    namespace: NamespaceID? = nil,
+    procDirectory: String = "/proc"
+  ) {
     self.now = now
     self.files = files
+    self.sysV = sysV
+    self.processes = ProcessFacts(source: processes, namespace: namespace)
     self.procDirectory = procDirectory
-  }
-
-  /// `/proc/PID/cmdline` with its NULs as spaces (util-linux `pid_get_cmdline`), nil when there is none to read:
-  /// pid 0, a process gone, a kernel thread, or one the caller may not read.
-  package mutating func commandLine(_ pid: ProcessID) -> [UInt8]? {
-    guard pid.rawValue > 0 else { return nil }
-    if let known = commandLines[pid.rawValue] { return known }
-    var text = (try? files.read("\(procDirectory)/\(pid.rawValue)/cmdline")) ?? []
-    while text.last == 0 { text.removeLast() }
-    for index in text.indices where text[index] == 0 { text[index] = UInt8(ascii: " ") }
-    let result: [UInt8]? = text.isEmpty ? nil : text
-    commandLines[pid.rawValue] = result
-    return result
   }
 
   /// A segment's resident and swapped bytes from `/proc/sysvipc/shm`, read once when first asked (the kernel
@@ -51,5 +50,12 @@ package struct RowContext {
       residency = table
     }
     return residency?[segment.id] ?? (nil, nil)
+  }
+
+  /// The semaphores of `set`, one `semctl` of each kind per semaphore; nil when they cannot be read (no read
+  /// permission, the set removed meanwhile).
+  package mutating func semaphoreValues(of set: SemaphoreSet) -> [SemaphoreValue]? {
+    guard let sysV else { return nil }
+    return try? sysV.semaphoreValues(id: set.id, count: Int(clamping: set.semaphoreCount))
   }
 }

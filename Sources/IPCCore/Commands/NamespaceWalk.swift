@@ -116,7 +116,7 @@ package enum NamespaceWalk {
     to out: inout OutputBuffer,
     _ body: (NamespaceVisit, inout OutputBuffer) -> Int32
   ) -> Int32 {
-    let scanner = NamespaceScanner(processes: LiveProcesses())
+    let scanner = NamespaceScanner(processes: LiveNamespaceProcesses())
     let scan: NamespaceScan
     do throws(IPCError) {
       scan = try scanner.scan()
@@ -167,7 +167,7 @@ package enum NamespaceWalk {
 
   /// The command of each of `pids` (control characters as `?`), for the JSON of `--all-namespaces`.
   package static func commands(of pids: some Sequence<Int32>) -> [(pid: Int32, command: [UInt8])] {
-    let scanner = NamespaceScanner(processes: LiveProcesses())
+    let scanner = NamespaceScanner(processes: LiveNamespaceProcesses())
     return pids.map { ($0, scanner.shownCommand($0)) }
   }
 }

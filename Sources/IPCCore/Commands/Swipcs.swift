@@ -37,6 +37,7 @@ package enum Swipcs {
     to out: inout OutputBuffer
   ) -> Int32 {
     let catalog = place.catalog()
+    if options.processes { return showProcesses(options: options, catalog: catalog, program: program, to: &out) }
     if !options.posixKinds.isEmpty {
       var status = showPosix(options, catalog: catalog, program: program, to: &out)
       let readSharedMemory = !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
@@ -100,7 +101,7 @@ package enum Swipcs {
   ) -> Int32 {
     let (cells, time) = cellText(columns, options: options)
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: catalog.files)
+    var context = RowContext(now: time, files: catalog.files, processes: LiveProcesses(), sysV: catalog.sysV)
     writer.begin(to: &out)
     writeTables(
       columns,
@@ -146,7 +147,7 @@ package enum Swipcs {
     columns.namespaceFirst = columns.form != .json
     let (cells, time) = cellText(columns, options: options)
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: LiveFiles())
+    var context = RowContext(now: time, files: LiveFiles(), processes: LiveProcesses(), sysV: LiveSysV())
     if columns.form == .json {
       writer.jsonIndent = 6
       out.append("{\n   \"namespaces\": [")
@@ -244,6 +245,7 @@ package enum Swipcs {
         let snapshot = catalog.snapshot([kind])
         report(snapshot.skipped, program: program)
         context.namespace = snapshot.namespace
+        context.processes.namespace = snapshot.namespace
         var indices = 0..<snapshot.count(kind)
         if let id = options.id {
           let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }

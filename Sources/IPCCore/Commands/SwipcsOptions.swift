@@ -29,6 +29,8 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var namespace: NamespaceTarget?
   /// `--all-namespaces`.
   package var allNamespaces = false
+  /// `--processes`: the processes that hold each object, instead of the objects.
+  package var processes = false
 
   package init() {}
 
@@ -74,6 +76,11 @@ package enum SwipcsCommandLine {
     argument: .required("<file>"),
     help: "write the metrics to <file>, replacing it atomically"
   )
+  static let processes = OptionSpec(
+    "processes",
+    code: 259,
+    help: "list the processes that hold each object"
+  )
 
   // Long options only: lsipc's -M, -Q and -S are ipcrm's key options, so the letters stay free here.
   static let posixShmems = OptionSpec("posix-shmems", code: 270, help: "POSIX shared memory objects")
@@ -85,6 +92,7 @@ package enum SwipcsCommandLine {
     [
       id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
       CommonOptions.version, CommonOptions.help, prometheus, textfile, posixShmems, posixMqueues, posixSemaphores,
+      processes,
     ] + ColumnOptions.options + [NamespaceOptions.ns, NamespaceOptions.allNamespaces]
 
   /// The options a POSIX listing cannot be combined with: ipcs's kinds, views and `-i`.
@@ -151,6 +159,7 @@ package enum SwipcsCommandLine {
         options.textfile = argument ?? []
         options.metrics = options.metrics ?? .summary
         metricsOption = metricsOption ?? textfile
+      case processes: options.processes = true
       case human: options.unit = .human
       case bytes: options.unit = .bytes
       case posixShmems, posixMqueues, posixSemaphores:
@@ -190,6 +199,20 @@ package enum SwipcsCommandLine {
       columns.times = sawTimes
       columns.creators = sawCreators
       options.columns = columns
+    }
+    if options.processes {
+      // The process view has its own columns; the forms (--json, --raw, --export, --noheadings) apply.
+      if metricsOption != nil || columns.global || columns.selection != .defaults {
+        let other = metricsOption.map { "--\($0.long)" } ?? (columns.global ? "--global" : "--output")
+        program.warn("--processes cannot be combined with \(other)")
+        return .failed
+      }
+      switch options.view {
+      case .limits, .summary:
+        program.warn("--processes cannot be combined with --\(viewOption?.long ?? "limits")")
+        return .failed
+      case .list: break
+      }
     }
     if let metricsOption {
       // Metrics are a view of their own: one that mixes in another, or one object, is surely a mistake.
@@ -255,6 +278,7 @@ package enum SwipcsCommandLine {
       .init("Metrics options:", column: 29, [prometheus, textfile]),
       .init("POSIX resource options:", column: 24, [posixShmems, posixMqueues, posixSemaphores]),
       .init("Namespace options:", column: 26, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
+      .init("Process options:", column: 29, [processes]),
     ],
     notes: [
       "The POSIX listings show lsipc's default columns; of the options above only",

@@ -1,8 +1,8 @@
 import Glibc
 package import IPCModel
 
-/// The processes of `/proc`, behind a seam: `LiveProcesses` reads them, unit tests pass fixtures.
-package protocol ProcessSource {
+/// The processes of `/proc`, behind a seam: `LiveNamespaceProcesses` reads them, unit tests pass fixtures.
+package protocol NamespaceProcessSource {
   /// The pids of `/proc/[0-9]*`, in ascending order.
   func processIDs() throws(IPCError) -> [Int32]
   /// The IPC namespace of `pid`: the inode of `/proc/PID/ns/ipc`.
@@ -43,7 +43,7 @@ package struct NamespaceDescription: Equatable, Sendable {
 }
 
 /// Finds every IPC namespace in use: the distinct inodes of `/proc/[0-9]*/ns/ipc` (threads are not looked at).
-package struct NamespaceScanner<Processes: ProcessSource> {
+package struct NamespaceScanner<Processes: NamespaceProcessSource> {
   package let processes: Processes
 
   package init(processes: Processes) { self.processes = processes }
@@ -90,7 +90,7 @@ package struct NamespaceScanner<Processes: ProcessSource> {
 }
 
 /// `/proc` as it is.
-package struct LiveProcesses: ProcessSource {
+package struct LiveNamespaceProcesses: NamespaceProcessSource {
   package let files = LiveFiles()
 
   package init() {}

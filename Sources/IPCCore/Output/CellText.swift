@@ -76,6 +76,19 @@ package struct CellText {
       } else {
         out.append(UInt8(ascii: "-"))
       }
+    case .boolean(let value): if let value { out.append(value ? "yes" : "no") }
+    case .liveness(let liveness):
+      switch liveness {
+      case .alive: out.append("alive")
+      case .dead: out.append("dead")
+      case .unknown: out.append("unknown")
+      }
+    case .list(let items):
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        append(item, to: &out)
+      }
+    case .record(let fields): if let first = fields.first { append(first.value, to: &out) }
     case .notApplicable: break
     }
   }
@@ -110,6 +123,24 @@ package struct CellText {
       if let value { out.append(percentage(value, point: [UInt8(ascii: ".")])) } else { out.append("null") }
     case .figure(let value), .byteFigure(let value):
       if let value { out.appendDecimal(value) } else { out.append("null") }
+    case .boolean(let value): out.append(value.map { $0 ? "true" : "false" } ?? "null")
+    case .liveness(let liveness): out.append(liveness.isAlive.map { $0 ? "true" : "false" } ?? "null")
+    case .list(let items):
+      out.append("[")
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(", ") }
+        appendJSON(item, to: &out)
+      }
+      out.append("]")
+    case .record(let fields):
+      out.append("{")
+      for (index, field) in fields.enumerated() {
+        if index > 0 { out.append(", ") }
+        Self.appendJSONString(Array(field.name.utf8), to: &out)
+        out.append(": ")
+        appendJSON(field.value, to: &out)
+      }
+      out.append("}")
     case .notApplicable: out.append("null")
     }
   }

@@ -1,0 +1,132 @@
+import Glibc
+package import IPCModel
+
+/// One process that holds an object, and how.
+package struct Holder: Sendable, Equatable {
+  package var pid: ProcessID
+  package var user: UserID?
+  package var command: [UInt8]?
+  /// `attached`, `creator`, `last`, in that order, each at most once.
+  package var roles: [String]
+}
+
+/// `--processes`: per object, the processes that hold it, like fuser(1) for System V IPC.
+package enum ProcessView {
+  /// The view's columns, in order.
+  ///
+  /// They are not in the column registry: they describe a process of an object, not an object, and `-o` does not
+  /// pick among them.
+  package static let columns: [Column] = [
+    Column("KIND", "Kind of object (shm, msg, sem)", scope: .objects, json: .string),
+    Column("ID", "Resource ID", scope: .objects, json: .number),
+    Column("KEY", "Resource key", scope: .objects, json: .string),
+    Column("PID", "Process ID", scope: .objects, alignRight: true, json: .number),
+    Column("USER", "The process's effective user", scope: .objects, json: .string),
+    Column("ROLE", "attached (shm), creator, last (the last user the kernel recorded)", scope: .objects, json: .string),
+    Column("COMMAND", "The process's command line", scope: .objects, json: .string, truncatable: true),
+  ]
+
+  /// The processes that hold `object`, in pid order, and whether the attachers are complete.
+  ///
+  /// For a segment, those that have it mapped; for every kind, the recorded creator and last users that are alive
+  /// by the reuse rule.
+  package static func holders(of object: IPCObject, context: inout RowContext) -> (holders: [Holder], complete: Bool) {
+    var holders: [Holder] = []
+    func add(_ pid: ProcessID, _ role: String, user: UserID?, command: [UInt8]?) {
+      if let index = holders.firstIndex(where: { $0.pid == pid }) {
+        if !holders[index].roles.contains(role) { holders[index].roles.append(role) }
+      } else {
+        holders.append(Holder(pid: pid, user: user, command: command, roles: [role]))
+      }
+    }
+    func addRecorded(_ pid: ProcessID, _ role: String, recordedAt: Timestamp?, context: inout RowContext) {
+      guard let details = context.processes.details(of: pid, recordedAt: recordedAt) else { return }
+      add(pid, role, user: details.user, command: details.command)
+    }
+    var complete = true
+    switch object {
+    case .sharedMemorySegment(let segment):
+      let found = context.processes.attachers(of: segment, withUsers: true)
+      complete = found.complete
+      for attacher in found.attachers {
+        add(attacher.pid, "attached", user: attacher.user, command: attacher.command)
+      }
+      addRecorded(segment.creatorPID, "creator", recordedAt: segment.changeTime, context: &context)
+      addRecorded(segment.lastOperationPID, "last", recordedAt: ColumnRegistry.lastUse(segment), context: &context)
+    case .messageQueue(let queue):
+      addRecorded(queue.lastSendPID, "last", recordedAt: queue.sendTime, context: &context)
+      addRecorded(queue.lastReceivePID, "last", recordedAt: queue.receiveTime, context: &context)
+    case .semaphoreSet(let set):
+      let recorded = ColumnRegistry.lastSemaphoreOperation(set)
+      for value in context.semaphoreValues(of: set) ?? [] {
+        addRecorded(value.lastPID, "last", recordedAt: recorded, context: &context)
+      }
+    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
+      break  // who holds a POSIX object (its /proc/PID/fd and maps paths) is not looked up yet
+    }
+    holders.sort { $0.pid.rawValue < $1.pid.rawValue }
+    return (holders, complete)
+  }
+}
+
+extension Swipcs {
+  /// `--processes`: one table of every holder of every object shown (or of `-i ID`), in the column views' forms.
+  static func showProcesses(
+    options: SwipcsOptions,
+    catalog: LiveCatalog,
+    program: Program,
+    to out: inout OutputBuffer
+  ) -> Int32 {
+    let view = options.columns ?? ColumnOptions()
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let time = Timestamp(rawValue: Int64(now.tv_sec))
+    let cells = CellText(
+      bytes: options.unit == .bytes,
+      timeFormat: view.timeFormat ?? .short,
+      numericPermissions: false,
+      decimalPoint: ProcessLocale.decimalPoint(),
+      now: time
+    )
+    var writer = TableWriter(form: view.form, headings: view.headings, truncate: view.truncate, cells: cells)
+    var context = RowContext(now: time, files: catalog.files, processes: LiveProcesses(), sysV: catalog.sysV)
+    var rows: [[CellValue]] = []
+    var incomplete = 0
+    for kind in options.sections {
+      let snapshot = catalog.snapshot([kind])
+      report(snapshot.skipped, program: program)
+      context.processes.namespace = snapshot.namespace
+      var indices = 0..<snapshot.count(kind)
+      if let id = options.id {
+        let found = indices.first { snapshot.object(kind, at: $0).id == id }
+        indices = found.map { $0..<($0 + 1) } ?? 0..<0
+        if found == nil { program.warn("id \(id) not found") }
+      }
+      for index in indices {
+        let object = snapshot.object(kind, at: index)
+        let (holders, complete) = ProcessView.holders(of: object, context: &context)
+        if !complete { incomplete += 1 }
+        for holder in holders {
+          let user: CellValue =
+            holder.user.map { .text(context.names.userName($0) ?? Array(String($0.rawValue).utf8)) } ?? .text(nil)
+          rows.append([
+            .text(Array(kind.typeWord.utf8)), object.id.map { .integer(Int64($0)) } ?? .notApplicable,
+            object.key.map { .key($0) } ?? .notApplicable, .pid(holder.pid), user,
+            .text(Array(holder.roles.joined(separator: ",").utf8)), .text(holder.command),
+          ])
+        }
+      }
+    }
+    writer.begin(to: &out)
+    let table = Table(name: "processes", columns: ProcessView.columns, count: rows.count)
+    writer.write(table, to: &out) { index, cells in cells.append(contentsOf: rows[index]) }
+    writer.end(to: &out)
+    if incomplete > 0 {
+      program.warn(
+        "\(incomplete) segment\(incomplete == 1 ? " has" : "s have") attachments in processes that cannot be read"
+          + " (other users' processes, or other pid or IPC namespaces): the list is incomplete"
+      )
+    }
+    return 0
+  }
+}
