@@ -10,13 +10,16 @@ package enum Swipcs {
 
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     let catalog = LiveCatalog()
+    var filter = SnapshotFilter(options.selection, files: catalog.files)
     if let columns = options.columns {
-      return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
+      return showColumns(columns, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
     }
     if let set = options.metrics {
-      return runMetrics(set, options: options, catalog: catalog, program: program, to: &out)
+      return runMetrics(set, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
     }
-    if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
+    if let id = options.id {
+      return showDetail(id: id, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+    }
     let decimalPoint = ProcessLocale.decimalPoint()
     let figures = FiguresText(
       unit: options.unit,
@@ -34,6 +37,7 @@ package enum Swipcs {
       if case .list = options.view {
         snapshot = catalog.snapshot([kind])
         report(snapshot.skipped, program: program)
+        filter.apply(&snapshot)
       }
       switch (options.view, kind) {
       case (.list(let format), .messageQueue): text.appendSection(snapshot.queues.rows, format: format, to: &out)
@@ -58,12 +62,11 @@ package enum Swipcs {
     _ columns: ColumnOptions,
     options: SwipcsOptions,
     catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    let time = Timestamp(rawValue: Int64(now.tv_sec))
+    let time = filter.context.now
     let cells = CellText(
       bytes: options.unit == .bytes,
       timeFormat: columns.timeFormat ?? (columns.form == .json ? .iso : .short),
@@ -72,7 +75,6 @@ package enum Swipcs {
       now: time
     )
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: catalog.files)
     writer.begin(to: &out)
     if columns.global {
       let snapshot = catalog.snapshot(options.sections)
@@ -84,8 +86,9 @@ package enum Swipcs {
       }
     } else {
       for kind in options.sections {
-        let snapshot = catalog.snapshot([kind])
+        var snapshot = catalog.snapshot([kind])
         report(snapshot.skipped, program: program)
+        filter.apply(&snapshot)
         var indices = 0..<snapshot.count(kind)
         if let id = options.id {
           let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
@@ -101,7 +104,7 @@ package enum Swipcs {
         let getters = table.columns.map { $0.scope.applies(to: kind) ? $0.value : nil }
         writer.write(table, to: &out) { index, cells in
           let object = snapshot.object(kind, at: indices.lowerBound + index)
-          for getter in getters { cells.append(getter?(object, &context) ?? .notApplicable) }
+          for getter in getters { cells.append(getter?(object, &filter.context) ?? .notApplicable) }
         }
       }
     }
@@ -122,12 +125,15 @@ package enum Swipcs {
     id: Int32,
     options: SwipcsOptions,
     catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
     var text = DetailText(unit: options.unit, decimalPoint: ProcessLocale.decimalPoint())
-    let snapshot = catalog.snapshot(options.sections)
+    var snapshot = catalog.snapshot(options.sections)
     report(snapshot.skipped, program: program)
+    // An object the selection leaves out is not found, as in every other view.
+    filter.apply(&snapshot)
     if var queue = find(id, in: snapshot.queues.rows) {
       // util-linux asks IPC_STAT for qbytes alone; without read permission that fails and it shows 0. A negative
       // id never gets that far.

@@ -6,16 +6,17 @@ extension Swipcs {
     _ set: MetricsSet,
     options: SwipcsOptions,
     catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
     guard let path = options.textfile else {
-      writeMetrics(set, kinds: options.sections, catalog: catalog, program: program, to: &out)
+      writeMetrics(set, kinds: options.sections, catalog: catalog, filter: &filter, program: program, to: &out)
       return 0
     }
     let file = AtomicFile(sink: LiveFileSink(), path: path)
     let failure = file.write { buffer in
-      writeMetrics(set, kinds: options.sections, catalog: catalog, program: program, to: &buffer)
+      writeMetrics(set, kinds: options.sections, catalog: catalog, filter: &filter, program: program, to: &buffer)
     }
     if let failure {
       program.warn(failure)
@@ -30,6 +31,7 @@ extension Swipcs {
     _ set: MetricsSet,
     kinds: [ObjectKind],
     catalog: Catalog<SysV, Files>,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) {
@@ -37,8 +39,9 @@ extension Swipcs {
     var names = NameCache()
     var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
     for kind in kinds {
-      let snapshot = catalog.snapshot([kind])
+      var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
+      filter.apply(&snapshot)
       switch kind {
       case .messageQueue:
         // No source answered: the kernel has no message queues (or none can be read), so no series.

@@ -22,6 +22,9 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var metrics: MetricsSet?
   /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
   package var textfile: [UInt8]?
+  /// `--filter` and the shorthands, ANDed: which objects every view shows (not `-l`, `-u` or `--global`, which
+  /// describe the whole system); nil when none was given.
+  package var selection: FilterExpression?
 
   package init() {}
 
@@ -70,7 +73,7 @@ package enum SwipcsCommandLine {
     [
       id, queues, shmems, semaphores, all, time, pid, creator, limits, summary, human, bytes,
       CommonOptions.version, CommonOptions.help, prometheus, textfile,
-    ] + ColumnOptions.options
+    ] + ColumnOptions.options + SelectionOptions.swipcsOptions
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -81,6 +84,7 @@ package enum SwipcsCommandLine {
     var parser = OptionParser(arguments, options: options)
     var options = SwipcsOptions()
     var columns = ColumnOptions()
+    var selection = SelectionOptions()
     var columnView = false
     var (sawTimes, sawCreators) = (false, false)
     // The last of -t -p -c -l -u, and the metrics option given, for the check that they are not mixed.
@@ -135,6 +139,10 @@ package enum SwipcsCommandLine {
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
+        if let accepted = selection.accept(code, argument, program: program) {
+          if !accepted { return .failed }
+          continue
+        }
         switch columns.accept(code, argument, program: program) {
         case true?: columnView = true
         case false?: return .failed
@@ -175,6 +183,7 @@ package enum SwipcsCommandLine {
       return .failed
     }
     if options.kinds.isEmpty { options.kinds = Set(ObjectKind.ipcsSections) }
+    options.selection = selection.expression
     return .run(options)
   }
 
@@ -191,6 +200,7 @@ package enum SwipcsCommandLine {
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
       .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
       .init("Metrics options:", column: 29, [prometheus, textfile]),
+      .init("Selection options (every view but -l, -u and --global):", column: 28, SelectionOptions.swipcsOptions),
     ],
     notes: columnHelp
   )
