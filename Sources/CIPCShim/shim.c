@@ -4,6 +4,13 @@
 #include "CIPCShim.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -216,3 +223,36 @@ void cipc_getopt_reset(void) { optind = 0; }
 
 void cipc_set_optind(int index) { optind = index; }
 
+
+int cipc_has_cap_sys_admin(void) {
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  if (syscall(SYS_capget, &header, data) != 0) return -1;
+  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+}
+
+int cipc_ipc_namespace_in_own_user_namespace(void) {
+  struct stat own;
+  if (stat("/proc/self/ns/user", &own) != 0) return -1;
+  int ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+  if (ipc < 0) return -1;
+  int user = ioctl(ipc, NS_GET_USERNS);
+  close(ipc);
+  if (user < 0) return -1;
+  /* User namespaces nest at most 32 deep. */
+  for (int depth = 0; depth < 40; depth++) {
+    struct stat owner;
+    if (fstat(user, &owner) != 0) break;
+    if (owner.st_dev == own.st_dev && owner.st_ino == own.st_ino) {
+      close(user);
+      return 1;
+    }
+    /* EPERM: the parent is outside this process's user namespace, so ours is not an ancestor. */
+    int parent = ioctl(user, NS_GET_PARENT);
+    close(user);
+    if (parent < 0) return 0;
+    user = parent;
+  }
+  close(user);
+  return 0;
+}

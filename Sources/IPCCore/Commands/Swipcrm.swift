@@ -1,3 +1,4 @@
+import Glibc
 package import IPCModel
 
 /// The `swipcrm` tool: ipcrm's behaviour on IPCCore, with the command line checked before anything is removed.
@@ -21,21 +22,63 @@ package enum Swipcrm {
         if remover.reporter.failures == 0 { remover.reporter.allDeleted(to: &out) }
       }
     case .plan(let plan):
-      return execute(program: program, dryRun: plan.dryRun, to: &out) {
-        (remover: inout Remover, out) throws(FatalRemovalError) in
-        for step in plan.steps {
-          switch step.target {
-          case .id(let id): try remover.remove(step.kind, id: id, byKey: false, verbose: step.verbose, to: &out)
-          case .key(let key, let typed):
-            try remover.remove(step.kind, key: key, typed: typed, verbose: step.verbose, to: &out)
+      var remover = Remover(catalog: LiveCatalog(), program: program, dryRun: plan.dryRun)
+      // Bound once already, while the command line was read: it cannot fail differently here.
+      remover.selection = plan.selection.flatMap { try? Selection($0) }
+      remover.ignoreMissing = plan.ignoreMissing
+      remover.recording = plan.json
+      remover.afterSelection = testHookAfterSelection()
+      var fatal = false
+      do throws(FatalRemovalError) {
+        if remover.selection != nil {
+          try remover.removeSelected(plan.steps, to: &out)
+        } else {
+          for step in plan.steps {
+            switch step.target {
+            case .id(let id): try remover.remove(step.kind, id: id, byKey: false, verbose: step.verbose, to: &out)
+            case .key(let key, let typed):
+              try remover.remove(step.kind, key: key, typed: typed, verbose: step.verbose, to: &out)
+            }
           }
         }
         // -a comes after the other options, in util-linux's order.
         for kind in ObjectKind.ipcrmAll where plan.allOf.contains(kind) {
           try remover.removeAll(kind, verbose: plan.verbose, to: &out)
         }
+      } catch {
+        program.warn(error.message)
+        fatal = true
       }
+      if plan.json {
+        RemovalReporter.appendJSON(
+          remover.records,
+          filter: remover.selection?.text,
+          dryRun: plan.dryRun,
+          names: &remover.context.names,
+          to: &out
+        )
+      }
+      return fatal || remover.reporter.failures > 0 ? 1 : 0
     }
+  }
+
+  /// Debug builds only: `SWIPCRM_TEST_AFTER_SELECTION`, a shell command run (and waited for) between the selection
+  /// and the removals, which the end-to-end tests use to change an object in that window. Release builds ignore it.
+  private static func testHookAfterSelection() -> (() -> Void)? {
+    #if DEBUG
+    guard let command = getenv("SWIPCRM_TEST_AFTER_SELECTION") else { return nil }
+    let text = String(cString: command)
+    return {
+      var pid: pid_t = 0
+      var argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(text), nil]
+      defer { for pointer in argv { free(pointer) } }
+      guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { return }
+      var status: Int32 = 0
+      while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+    #else
+    return nil
+    #endif
   }
 
   /// Runs `body` with a remover on the live kernel; exit status 1 when anything failed, as soon as a fatal error

@@ -51,10 +51,17 @@ package enum SwipcrmCommandLine {
   )
   static let dryRun = OptionSpec("dry-run", short: "n", help: "show what would be removed, and remove nothing")
   static let verbose = OptionSpec("verbose", short: "v", help: "explain what is being done")
+  static let json = OptionSpec("json", short: "J", help: "report every object's outcome in JSON")
+  static let ignoreMissing = OptionSpec(
+    "ignore-missing",
+    code: 330,
+    help: "an id or key that does not exist is not an error"
+  )
 
   /// The options in the order of ipcrm's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] =
-    removals.map(\.spec) + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help]
+    removals.map(\.spec) + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help, json, ignoreMissing]
+    + SelectionOptions.options
 
   /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -70,6 +77,7 @@ package enum SwipcrmCommandLine {
     }
     var parser = OptionParser(arguments, options: options)
     var plan = RemovalPlan()
+    var selection = SelectionOptions()
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
@@ -109,9 +117,15 @@ package enum SwipcrmCommandLine {
         }
       case dryRun: plan.dryRun = true
       case verbose: plan.verbose = true
+      case json: plan.json = true
+      case ignoreMissing: plan.ignoreMissing = true
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
+        if let accepted = selection.accept(code, argument, program: program) {
+          if !accepted { return .failed }
+          continue
+        }
         program.tryHelp()
         return .failed
       }
@@ -121,6 +135,12 @@ package enum SwipcrmCommandLine {
       program.tryHelp()
       return .failed
     }
+    if let option = selection.firstOption, plan.steps.isEmpty && plan.allOf.isEmpty {
+      program.warn("\(option) narrows what -a, -m/-q/-s or -M/-Q/-S name, and none was given: nothing to select from")
+      program.tryHelp()
+      return .failed
+    }
+    plan.selection = selection.expression
     return .run(.plan(plan))
   }
 
@@ -165,9 +185,10 @@ package enum SwipcrmCommandLine {
       .init(
         "Options:",
         column: 28,
-        removals.map(\.spec) + [all, dryRun, verbose]
+        removals.map(\.spec) + [all, dryRun, verbose, json, ignoreMissing]
       ),
       .init(nil, column: 28, [CommonOptions.help, CommonOptions.version]),
+      .init("Selection options (narrow what -a and the ids and keys name):", column: 28, SelectionOptions.options),
     ],
     notes: [
       "Unlike util-linux ipcrm, for safe use in scripts:",

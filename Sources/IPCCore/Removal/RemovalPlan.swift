@@ -23,6 +23,12 @@ package struct RemovalPlan: Equatable, Sendable {
   /// Any `-v` anywhere makes `-a` verbose, as in util-linux.
   package var verbose = false
   package var dryRun = false
+  /// `--filter` and the shorthands, ANDed: narrows what the steps and `-a` name.
+  package var selection: FilterExpression?
+  /// `--json`: a report of every object's outcome on stdout.
+  package var json = false
+  /// `--ignore-missing`: an id or key that does not exist is not a failure.
+  package var ignoreMissing = false
 
   package init() {}
 }
