@@ -19,7 +19,8 @@ _swipcrm_objects() {
 
 _swipcrm() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key -a --all -n --dry-run -v --verbose -h --help -V --version"
+  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key -a --all -n --dry-run -v --verbose -h --help -V --version -J --json --ignore-missing --filter --owner --creator --group --key --older-than --idle-for --unattached --dead-creator --orphaned"
+  local columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME"
   local types="shm msg sem"
   # With the default COMP_WORDBREAKS, "--all=sh" arrives as the words "--all", "=", "sh", and "--all=" as
   # "--all", "=" with the cursor on "=".
@@ -50,6 +51,10 @@ _swipcrm() {
       --semaphore-id) pending=s ;;
       --semaphore-key) pending=S ;;
       --all) pending=a ;;
+      --filter) pending=f ;;
+      --owner | --creator) pending=u ;;
+      --group) pending=g ;;
+      --key | --older-than | --idle-for) pending=x ;;
       -[!-]*)
         # A cluster of short options: an option with an argument takes the rest of the word, or the next word.
         for ((j = 1; j < ${#word}; j++)); do
@@ -77,6 +82,15 @@ _swipcrm() {
     Q) candidates=$(_swipcrm_objects msg key) ;;
     S) candidates=$(_swipcrm_objects sem key) ;;
     a=) candidates=$types ;;
+    f)
+      # The column name being typed at the end of the expression, after what comes before it.
+      local name=${cur##*[!A-Za-z0-9_%]}
+      mapfile -t COMPREPLY < <(compgen -P "${cur%"$name"}" -W "$columns" -- "${name^^}")
+      return
+      ;;
+    u) candidates=$(compgen -u) ;;
+    g) candidates=$(compgen -g) ;;
+    x) candidates="" ;;
     a) candidates="$types $opts" ;;
     *)
       candidates=$opts

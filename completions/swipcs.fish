@@ -74,6 +74,15 @@ function __swipcs_columns --description 'column names for -o'
     end
 end
 
+# The column name being typed at the end of a --filter expression, after what comes before it.
+function __swipcs_filter_columns --description 'column names for --filter'
+    set -l current (string replace -r -- '^--filter=' '' (commandline -ct))
+    set -l head (string replace -r -- '[A-Za-z0-9_%]*$' '' $current)
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME
+        echo $head$column
+    end
+end
+
 complete -c swipcs -f
 complete -c swipcs -s i -l id -x -a '(__swipcs_ids)' -d 'print details on resource identified by id'
 complete -c swipcs -s h -l help -d 'display this help'
@@ -100,3 +109,12 @@ complete -c swipcs -s P -l numeric-perms -d 'print numeric permissions (PERMS co
 complete -c swipcs -s g -l global -d 'info about system-wide usage'
 complete -c swipcs -l prometheus -f -a objects -d 'print metrics in the Prometheus text format'
 complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'
+complete -c swipcs -l filter -x -a '(__swipcs_filter_columns)' -d 'select the objects for which expr is true'
+complete -c swipcs -l owner -x -a '(__fish_complete_users)' -d 'select objects owned by user (name or uid)'
+complete -c swipcs -l group -x -a '(__fish_complete_groups)' -d 'select objects of group (name or gid)'
+complete -c swipcs -l key -x -d 'select the object of key'
+complete -c swipcs -l older-than -x -d 'select objects unchanged for at least duration (90s, 15m, 2h, 7d)'
+complete -c swipcs -l idle-for -x -d 'select objects unused for at least duration (90s, 15m, 2h, 7d)'
+complete -c swipcs -l unattached -d 'select segments no process has attached'
+complete -c swipcs -l dead-creator -d '(reserved; not available yet)'
+complete -c swipcs -l orphaned -d '(reserved; not available yet)'
