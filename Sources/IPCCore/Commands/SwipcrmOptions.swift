@@ -188,7 +188,7 @@ package enum SwipcrmCommandLine {
         removals.map(\.spec) + [all, dryRun, verbose, json, ignoreMissing]
       ),
       .init(nil, column: 28, [CommonOptions.help, CommonOptions.version]),
-      .init("Selection options (narrow what -a and the ids and keys name):", column: 28, SelectionOptions.options),
+      .init("Selection options (narrow what -a and the ids and keys name):", column: 30, SelectionOptions.options),
     ],
     notes: [
       "Unlike util-linux ipcrm, for safe use in scripts:",

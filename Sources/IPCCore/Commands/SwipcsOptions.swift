@@ -200,7 +200,7 @@ package enum SwipcsCommandLine {
       .init("Output options:", column: 19, [time, pid, creator, limits, summary, human, bytes]),
       .init("Column output options (as lsipc's):", column: 28, ColumnOptions.options),
       .init("Metrics options:", column: 29, [prometheus, textfile]),
-      .init("Selection options (every view but -l, -u and --global):", column: 28, SelectionOptions.swipcsOptions),
+      .init("Selection options (every view but -l, -u and --global):", column: 30, SelectionOptions.swipcsOptions),
     ],
     notes: columnHelp
   )

@@ -13,6 +13,12 @@ package struct RemovalStep: Equatable, Sendable {
   package var target: RemovalTarget
   /// Whether a `-v` came before it (util-linux's `-v` acts on the removals after it).
   package var verbose: Bool
+
+  package init(kind: ObjectKind, target: RemovalTarget, verbose: Bool) {
+    self.kind = kind
+    self.target = target
+    self.verbose = verbose
+  }
 }
 
 /// Everything a checked command line asks for, before anything is removed.
