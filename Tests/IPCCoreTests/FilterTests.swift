@@ -127,6 +127,8 @@ struct FilterTests {
     arguments: [
       "A == 1 || B && C", "!(A) && (B || !C)", "KEY == 0x162e", "OWNER =~ 'a\"b' || USER !~ \"^x$\"",
       "SIZE >= 1G and not (NATTCH gt 0)", "true", "\"text\"", "ID != 4294967295 || AGE <= 18446744073709551615",
+      "A || (B || C)", "A && (B && C)", "!(A || B) && !!C", "(A || B) && C && (D || E && F)",
+      Array(repeating: "ID", count: 120).joined(separator: " || "),
     ]
   )
   func printerRoundTrip(text: String) throws {

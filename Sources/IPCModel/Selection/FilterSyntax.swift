@@ -478,13 +478,34 @@ package enum FilterLexer {
   }
 }
 
-/// Writes a tree as text that parses back to the same tree: binary operators and negations in parentheses,
-/// operators in their C spelling, numbers in decimal, strings in the quote they do not contain.
+/// Writes a tree as text that parses back to the same tree: operators in their C spelling, numbers in decimal,
+/// strings in the quote they do not contain, and parentheses only where the precedence and the left-to-right
+/// grouping need them (so the text nests no deeper than any text that parses to the tree).
 package enum FilterPrinter {
   package static func text(_ expression: FilterExpression) -> [UInt8] {
     var out: [UInt8] = []
     append(expression, to: &out)
     return out
+  }
+
+  /// How tightly a node binds: `||` 1, `&&` 2, `!` 3, comparisons and values 4.
+  private static func level(_ expression: FilterExpression) -> Int {
+    switch expression {
+    case .or: 1
+    case .and: 2
+    case .not: 3
+    case .value, .compare, .match: 4
+    }
+  }
+
+  private static func append(_ expression: FilterExpression, above minimum: Int, to out: inout [UInt8]) {
+    if level(expression) < minimum {
+      out.append(UInt8(ascii: "("))
+      append(expression, to: &out)
+      out.append(UInt8(ascii: ")"))
+    } else {
+      append(expression, to: &out)
+    }
   }
 
   private static func append(_ expression: FilterExpression, to out: inout [UInt8]) {
@@ -499,16 +520,17 @@ package enum FilterPrinter {
       out += Array(negated ? " !~ ".utf8 : " =~ ".utf8)
       append(pattern, to: &out)
     case .not(let inner):
-      out += Array("!(".utf8)
-      append(inner, to: &out)
-      out.append(UInt8(ascii: ")"))
-    case .and(let left, let right), .or(let left, let right):
-      let symbol: String = if case .and = expression { " && " } else { " || " }
-      out.append(UInt8(ascii: "("))
-      append(left, to: &out)
-      out += Array(symbol.utf8)
-      append(right, to: &out)
-      out.append(UInt8(ascii: ")"))
+      out.append(UInt8(ascii: "!"))
+      append(inner, above: 3, to: &out)
+    case .and(let left, let right):
+      // Left to right: a chain needs no parentheses on its left, and needs them on its right.
+      append(left, above: 2, to: &out)
+      out += Array(" && ".utf8)
+      append(right, above: 3, to: &out)
+    case .or(let left, let right):
+      append(left, above: 1, to: &out)
+      out += Array(" || ".utf8)
+      append(right, above: 2, to: &out)
     }
   }
 
