@@ -241,4 +241,59 @@ struct FilterTests {
     }
     #expect(Set(Selection.columnTypes.keys) == Set(ColumnRegistry.objectColumns.map(\.name)))
   }
+
+  static let semaphoreSet = IPCObject.semaphoreSet(
+    SemaphoreSet(
+      id: 9,
+      key: IPCKey(rawValue: -5),
+      ownership: Ownership(
+        owner: UserID(rawValue: 4242),
+        group: GroupID(rawValue: 7),
+        creator: UserID(rawValue: 0),
+        creatorGroup: GroupID(rawValue: 0),
+        mode: IPCMode(rawValue: 0o640)
+      ),
+      semaphoreCount: 3,
+      operationTime: Timestamp(kernelValue: 1_700_000_900),
+      changeTime: Timestamp(kernelValue: 1_700_000_000)
+    )
+  )
+
+  /// The compiled filters read many columns straight from the structs: for every column and kind, `COL == v`
+  /// holds exactly for the value v the registry's getter gives (and nothing holds where it gives none).
+  @Test("the filters' direct readers agree with the registry's getters")
+  func directReadersAgree() throws {
+    let objects = [
+      Self.segment(id: 1, key: 0x162e, owner: 0, size: 3 << 30, attached: 2, mode: 0o1640, attachTime: 1_700_000_500),
+      Self.queue, Self.semaphoreSet,
+    ]
+    for object in objects {
+      for column in ColumnRegistry.objectColumns where column.name != "COMMAND" {
+        var context = RowContext(now: Self.now, files: FakeFiles())
+        let cell = column.cell(object, &context)
+        let literal: String? =
+          switch cell {
+          case .integer(let value): "\(value < 0 ? 0 : value)"
+          case .count(let value), .size(let value): "\(value)"
+          case .pid(let pid): "\(pid.rawValue)"
+          case .time(let time?): "\(time.rawValue)"
+          case .text(let text?): "\"" + String(decoding: text, as: UTF8.self) + "\""
+          case .text(nil): Selection.columnTypes[column.name] == .text ? "\"\"" : nil
+          case .key(let key): "\(key.bitPattern)"
+          case .permissions(let mode): "\"0" + String(mode.accessBits, radix: 8) + "\""
+          default: nil
+          }
+        let kind = object.kind
+        if let literal {
+          #expect(try Self.matches("\(column.name) == \(literal)", object), "\(column.name) of \(kind)")
+          #expect(try !Self.matches("\(column.name) != \(literal)", object), "\(column.name) of \(kind)")
+        } else {
+          let type = Selection.columnTypes[column.name]
+          let other = type == .permissions ? "\"0600\"" : type == .text ? "\"x\"" : "0"
+          #expect(try !Self.matches("\(column.name) == \(other)", object), "\(column.name) of \(kind): no value")
+          #expect(try !Self.matches("\(column.name) != \(other)", object), "\(column.name) of \(kind): no value")
+        }
+      }
+    }
+  }
 }

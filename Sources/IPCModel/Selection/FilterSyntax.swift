@@ -20,6 +20,17 @@ package enum FilterComparison: Hashable, Sendable, CaseIterable {
     }
   }
 
+  /// The operator with its operands swapped: `1 < A` is `A > 1`.
+  package var mirrored: FilterComparison {
+    switch self {
+    case .equal, .notEqual: self
+    case .less: .greater
+    case .lessOrEqual: .greaterOrEqual
+    case .greater: .less
+    case .greaterOrEqual: .lessOrEqual
+    }
+  }
+
   /// Whether `order` (the left side's order relative to the right) satisfies the operator.
   package func holds(_ order: FilterOrder) -> Bool {
     switch self {
