@@ -139,7 +139,10 @@ struct RemovalTests {
       #expect(messages.split(separator: "\n").allSatisfy { $0.hasPrefix("ipcrm: would fail: ") }, "\(messages)")
       // What util-linux did for real: the ids it tried, those it was denied, its exit status.
       let tried = Self.ids(Self.text(reference.reference.stdout), #/^removing [a-z ]+ id `(\d+)'$/#)
-      let denied = Self.ids(Self.text(reference.reference.stderr), #/^ipcrm: permission denied for (?:id|key) \((\S+)\)$/#)
+      let denied = Self.ids(
+        Self.text(reference.reference.stderr),
+        #/^ipcrm: permission denied for (?:id|key) \((\S+)\)$/#
+      )
       let predictedDenied = Self.ids(messages, #/^ipcrm: would fail: permission denied for (?:id|key) \((\S+)\)$/#)
       #expect(Set(predictedDenied) == Set(denied), "\(comparison.user) \(comparison.arguments): \(messages)")
       let failed = Self.ids(Self.text(reference.reference.stderr), #/^ipcrm: [a-z ]+ (?:id|key) \((\S+)\)$/#)

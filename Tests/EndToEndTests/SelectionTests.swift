@@ -53,8 +53,10 @@ struct SelectionTests {
         var row = Row(kind: kind, id: number(kind == "shm" ? "shmid" : kind == "msg" ? "msqid" : "semid"))
         row.key = number("key") & 0xffff_ffff
         row.mode = Int64(field["perms"] ?? "", radix: 8) ?? 0
-        row.numbers = ["ID": row.id, "UID": number("uid"), "GID": number("gid"), "CUID": number("cuid"),
-          "CGID": number("cgid")]
+        row.numbers = [
+          "ID": row.id, "UID": number("uid"), "GID": number("gid"), "CUID": number("cuid"),
+          "CGID": number("cgid"),
+        ]
         func time(_ column: String, _ name: String) { if number(name) != 0 { row.times[column] = number(name) } }
         time("CTIME", "ctime")
         switch kind {
@@ -236,7 +238,9 @@ struct SelectionTests {
     var result: [String: String] = [:]
     let pattern = #/"kind": "(\w+)", "id": (-?\d+|null),.*"outcome": "([\w-]+)"/#
     for line in json.split(separator: "\n") {
-      if let match = line.firstMatch(of: pattern) { result["\(match.output.1) \(match.output.2)"] = String(match.output.3) }
+      if let match = line.firstMatch(of: pattern) {
+        result["\(match.output.1) \(match.output.2)"] = String(match.output.3)
+      }
     }
     return result
   }
@@ -266,8 +270,10 @@ struct SelectionTests {
     )
   }
 
-  @Test("random expressions over random objects: swipcs and swipcrm -n select what the test's evaluation selects",
-    arguments: [11, 12, 13] as [UInt64])
+  @Test(
+    "random expressions over random objects: swipcs and swipcrm -n select what the test's evaluation selects",
+    arguments: [11, 12, 13] as [UInt64]
+  )
   func differential(seed: UInt64) throws {
     let out = try Support.temporaryDirectory()
     defer { Support.removeTree(out) }
@@ -281,16 +287,17 @@ struct SelectionTests {
     let generated = (0..<60).map { _ in Self.generate(&random, rows: sample, depth: 3) }
     try Support.writeFile(out + "/exprs", generated.map(\.1).joined(separator: "\n") + "\n")
     let nobody = Namespaces.users.contains("nobody")
-    let script = "OUT='\(out)'\n" + Self.dump + """
-      i=0
-      while IFS= read -r expr; do
-        "$SWIPCS" --raw --noheadings -o KIND,ID --filter "$expr" > "$OUT/$i.swipcs" 2> "$OUT/$i.swipcs.err"
-        "$SWIPCS" --filter "$expr" > "$OUT/$i.listing"
-        "$SWIPCRM" -n --json -a --filter "$expr" > "$OUT/$i.root" 2> /dev/null
-        \(nobody ? "nobody \"$SWIPCRM\" -n --json -a --filter \"$expr\" > \"$OUT/$i.nobody\" 2> /dev/null" : ":")
-        i=$((i + 1))
-      done < "$OUT/exprs"
-      """
+    let script =
+      "OUT='\(out)'\n" + Self.dump + """
+        i=0
+        while IFS= read -r expr; do
+          "$SWIPCS" --raw --noheadings -o KIND,ID --filter "$expr" > "$OUT/$i.swipcs" 2> "$OUT/$i.swipcs.err"
+          "$SWIPCS" --filter "$expr" > "$OUT/$i.listing"
+          "$SWIPCRM" -n --json -a --filter "$expr" > "$OUT/$i.root" 2> /dev/null
+          \(nobody ? "nobody \"$SWIPCRM\" -n --json -a --filter \"$expr\" > \"$OUT/$i.nobody\" 2> /dev/null" : ":")
+          i=$((i + 1))
+        done < "$OUT/exprs"
+        """
     let result = try Namespaces.runScript(script, fixtureArguments: fixture)
     try #require(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
     let rows = Self.rows(in: out)
@@ -340,12 +347,13 @@ struct SelectionTests {
         let named = sample.map { "-\($0.kind == "shm" ? "m" : $0.kind == "msg" ? "q" : "s") \($0.id)" }
         let targets = byID ? named.joined(separator: " ") : "-a"
         let run = (user == "root" ? "" : "nobody ") + "\"$SWIPCRM\" --json --filter \"$(cat \"$OUT/expr\")\" \(targets)"
-        let script = "OUT='\(out)'\n" + Self.dump + """
-          \(run) > "$OUT/report" 2> "$OUT/err"
-          echo $? > "$OUT/rc"
-          mkdir "$OUT/after" && cp /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem "$OUT/after/"
-          cp "$OUT/passwd" "$OUT/after/"
-          """
+        let script =
+          "OUT='\(out)'\n" + Self.dump + """
+            \(run) > "$OUT/report" 2> "$OUT/err"
+            echo $? > "$OUT/rc"
+            mkdir "$OUT/after" && cp /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem "$OUT/after/"
+            cp "$OUT/passwd" "$OUT/after/"
+            """
         let result = try Namespaces.runScript(script, fixtureArguments: fixture)
         try #require(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
         let before = Self.rows(in: out)
@@ -386,8 +394,15 @@ struct SelectionTests {
     var result = Set<String>()
     for line in text.split(separator: "\n") {
       let fields = line.split(separator: " ")
-      if line.contains("shmid") { kind = "shm" } else if line.contains("msqid") { kind = "msg" }
-      else if line.contains("semid") { kind = "sem" } else if fields.count > 1 { result.insert("\(kind) \(fields[1])") }
+      if line.contains("shmid") {
+        kind = "shm"
+      } else if line.contains("msqid") {
+        kind = "msg"
+      } else if line.contains("semid") {
+        kind = "sem"
+      } else if fields.count > 1 {
+        result.insert("\(kind) \(fields[1])")
+      }
     }
     return result
   }
@@ -409,15 +424,16 @@ struct SelectionTests {
         """
       )
       let prefix = user == "root" ? "" : "nobody "
-      let script = "OUT='\(out)'\n" + Self.dump + """
-        q1=$(\(prefix)ipcmk -Q -p 0666 | awk '{ print $NF }')
-        q2=$(\(prefix)ipcmk -Q -p 0666 | awk '{ print $NF }')
-        echo "$q1 $q2" > "$OUT/ids"
-        SWIPCRM_TEST_AFTER_SELECTION="/usr/bin/python3 $OUT/hook.py $q1" \\
-          \(prefix)"$SWIPCRM" --json --filter 'MSGS == 0' -q "$q1" -q "$q2" > "$OUT/report" 2> "$OUT/err"
-        echo $? > "$OUT/rc"
-        cat /proc/sysvipc/msg > "$OUT/after"
-        """
+      let script =
+        "OUT='\(out)'\n" + Self.dump + """
+          q1=$(\(prefix)ipcmk -Q -p 0666 | awk '{ print $NF }')
+          q2=$(\(prefix)ipcmk -Q -p 0666 | awk '{ print $NF }')
+          echo "$q1 $q2" > "$OUT/ids"
+          SWIPCRM_TEST_AFTER_SELECTION="/usr/bin/python3 $OUT/hook.py $q1" \\
+            \(prefix)"$SWIPCRM" --json --filter 'MSGS == 0' -q "$q1" -q "$q2" > "$OUT/report" 2> "$OUT/err"
+          echo $? > "$OUT/rc"
+          cat /proc/sysvipc/msg > "$OUT/after"
+          """
       let result = try Namespaces.runScript(script, fixtureArguments: ["--count", "0"])
       try #require(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
       let ids = Self.read(out + "/ids").split(whereSeparator: \.isWhitespace).map(String.init)
@@ -462,13 +478,14 @@ struct SelectionTests {
     }
     // A selection with nothing to narrow.
     lines.append("\"$SWIPCRM\" --unattached > \"$OUT/n.out\" 2> \"$OUT/n.err\"; echo $? > \"$OUT/n.rc\"")
-    let script = "OUT='\(out)'\n" + Self.dump + """
-      cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem > "$OUT/before"
+    let script =
+      "OUT='\(out)'\n" + Self.dump + """
+        cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem > "$OUT/before"
 
-      """ + lines.joined(separator: "\n") + """
+        """ + lines.joined(separator: "\n") + """
 
-      cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem > "$OUT/after"
-      """
+        cat /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem > "$OUT/after"
+        """
     let result = try Namespaces.runScript(script, fixtureArguments: ["--seed", "5", "--count", "4"])
     try #require(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
     for (index, (arguments, message)) in cases.enumerated() {

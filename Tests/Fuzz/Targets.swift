@@ -239,9 +239,11 @@ func scanfLong(_ bytes: [UInt8]) -> Int64? {
   return converted == 1 && consumed == bytes.count ? Int64(value) : nil
 }
 
-/// The `--filter` parser: never crashes, errors point inside the text (or just after it), and every tree it
-/// makes prints as text that parses back to the same tree, whose printing is the same text again. Also the
-/// duration parser against a plain reference, and the pattern checks on the same bytes.
+/// The `--filter` parser, with a printer oracle.
+///
+/// It never crashes, its errors point inside the text (or just after it), and every tree it makes prints as text
+/// that parses back to the same tree, whose printing is the same text again. Also the duration parser against a
+/// plain reference, and the pattern checks on the same bytes.
 func checkFilter(_ bytes: [UInt8]) {
   _ = SelectionValues.unsafePattern(bytes)
   checkDuration(bytes)
@@ -294,6 +296,8 @@ func checkDuration(_ bytes: [UInt8]) {
     }
   }
   guard SelectionValues.duration(bytes) == expected else {
-    fatalError("duration(\(bytes)) = \(String(describing: SelectionValues.duration(bytes))), expected \(String(describing: expected))")
+    fatalError(
+      "duration(\(bytes)) = \(String(describing: SelectionValues.duration(bytes))), expected \(String(describing: expected))"
+    )
   }
 }

@@ -90,7 +90,9 @@ struct FilterTests {
         == "SIZE is a number and cannot be matched with a regular expression (only text, KEY and PERMS can) at column 1"
     )
     #expect(Self.error("OWNER > 3")?.description == "cannot compare OWNER (text) with 3 (a number) at column 1")
-    #expect(Self.error("NATTCH == \"0\"")?.description == "cannot compare NATTCH (a number) with \"0\" (text) at column 1")
+    #expect(
+      Self.error("NATTCH == \"0\"")?.description == "cannot compare NATTCH (a number) with \"0\" (text) at column 1"
+    )
     #expect(Self.error("CTIME == AGE")?.description == "cannot compare CTIME (a time) with AGE (a number) at column 1")
     #expect(Self.error("CTIME > \"today\"")?.message == "cannot compare CTIME (a time) with \"today\" (text)")
     #expect(Self.error("KEY == \"zz\"")?.message.hasPrefix("\"zz\" is not a key") == true)

@@ -2,9 +2,11 @@ import IPCCore
 import IPCModel
 import Testing
 
-/// swipcrm's removal with a selection, on a fake kernel: what is selected, the re-read and re-check just before
-/// each removal (an object changed in between is skipped and reported as changed), the dry run's predictions,
-/// `--ignore-missing`, and the report's records. No privilege, no IPC object of the machine touched.
+/// swipcrm's removal with a selection, on a fake kernel.
+///
+/// What is selected, the re-read and re-check just before each removal (an object changed in between is skipped
+/// and reported as changed), the dry run's predictions, `--ignore-missing`, and the report's records. No privilege,
+/// no IPC object of the machine touched.
 struct RemovalSelectionTests {
   /// Segments in slots 0, 1, 2: id 0 (key 100, root, unattached), id 1 (key 200, uid 4242, unattached),
   /// id 2 (key 300, root, attached once).
@@ -166,7 +168,13 @@ struct RemovalSelectionTests {
     try remover.removeSelected(Self.steps([2, 0]), to: &out)
     var json = OutputBuffer()
     var names = NameCache()
-    RemovalReporter.appendJSON(remover.records, filter: remover.selection?.text, dryRun: false, names: &names, to: &json)
+    RemovalReporter.appendJSON(
+      remover.records,
+      filter: remover.selection?.text,
+      dryRun: false,
+      names: &names,
+      to: &json
+    )
     #expect(
       json.bytes.text == """
         {

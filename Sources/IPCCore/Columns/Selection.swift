@@ -46,8 +46,9 @@ package final class Selection {
   private let segments: FilterProgram<SharedMemorySegment>
   private let sets: FilterProgram<SemaphoreSet>
 
-  /// Each object column's type in filters. A column missing here cannot be filtered on (the test checks that every
-  /// object column is here).
+  /// Each object column's type in filters.
+  ///
+  /// A column missing here cannot be filtered on (the test checks that every object column is here).
   package static let columnTypes: [String: FilterType] = {
     var types: [String: FilterType] = [:]
     for name in [
@@ -484,7 +485,11 @@ private struct Compiler<Row: FilterFields> {
   }
 
   /// A column read straight from the struct against a literal, as a node of the program; nil for other shapes.
-  func fastCompare(_ left: Operand, _ comparison: FilterComparison, _ right: Operand) throws(FilterSyntaxError)
+  func fastCompare(
+    _ left: Operand,
+    _ comparison: FilterComparison,
+    _ right: Operand
+  ) throws(FilterSyntaxError)
     -> Leaf?
   {
     let (column, literal, op) = left.column != nil ? (left, right, comparison) : (right, left, comparison.mirrored)
@@ -508,7 +513,11 @@ private struct Compiler<Row: FilterFields> {
     return .node(.compare(field, op, value))
   }
 
-  mutating func match(_ left: Operand, _ pattern: FilterOperand, negated: Bool) throws(FilterSyntaxError)
+  mutating func match(
+    _ left: Operand,
+    _ pattern: FilterOperand,
+    negated: Bool
+  ) throws(FilterSyntaxError)
     -> Leaf
   {
     guard case .string(let bytes) = pattern.value else {
@@ -518,7 +527,9 @@ private struct Compiler<Row: FilterFields> {
     switch (left.type, left.column) {
     case (.text, let column?): side = reader(column, direct: directText(column.name), Self.text)
     case (.key, let column?):
-      side = reader(column, direct: { row, _ in Self.keyText(row.pointee.key.bitPattern) }) { Self.key($0).map(Self.keyText) }
+      side = reader(column, direct: { row, _ in Self.keyText(row.pointee.key.bitPattern) }) {
+        Self.key($0).map(Self.keyText)
+      }
     case (.permissions, let column?):
       side = reader(column, direct: { row, _ in Self.modeText(row.pointee.ownership.mode.accessBits) }) {
         Self.mode($0).map(Self.modeText)
@@ -534,14 +545,20 @@ private struct Compiler<Row: FilterFields> {
       )
     }
     let compiled = try patterns.pattern(bytes, position: pattern.position)
-    if case .constant(let value) = side { return .node(.constant(value.map { compiled.matches($0) != negated } ?? false)) }
+    if case .constant(let value) = side {
+      return .node(.constant(value.map { compiled.matches($0) != negated } ?? false))
+    }
     return .test { object, context in
       guard let text = side.value(object, &context) else { return false }
       return compiled.matches(text) != negated
     }
   }
 
-  func compare(_ left: Operand, _ comparison: FilterComparison, _ right: Operand) throws(FilterSyntaxError)
+  func compare(
+    _ left: Operand,
+    _ comparison: FilterComparison,
+    _ right: Operand
+  ) throws(FilterSyntaxError)
     -> Leaf
   {
     let mismatch = FilterSyntaxError(
@@ -653,7 +670,9 @@ private struct Compiler<Row: FilterFields> {
 
   func keys(_ operand: Operand) throws(FilterSyntaxError) -> Side<Row, Int128> {
     if let column = operand.column {
-      return reader(column, direct: { row, _ in Int128(row.pointee.key.bitPattern) }) { Self.key($0).map { Int128($0) } }
+      return reader(column, direct: { row, _ in Int128(row.pointee.key.bitPattern) }) {
+        Self.key($0).map { Int128($0) }
+      }
     }
     switch operand.source.value {
     case .number(let number): return .constant(Int128(number))
@@ -747,9 +766,10 @@ extension Timestamp {
   }
 }
 
-/// What the compiled filters read straight from each kind's struct: its own number and time columns (by a small
-/// index, so that the program reads them with a switch), and its newest activity (IDLE's start). A column not
-/// named here is read through the registry.
+/// What the compiled filters read straight from each kind's struct.
+///
+/// Its own number and time columns (by a small index, so that the program reads them with a switch), and its
+/// newest activity (IDLE's start). A column not named here is read through the registry.
 private protocol FilterFields: SysVListable {
   static func ownNumberIndex(_ column: String) -> UInt8?
   static func ownNumber(_ index: UInt8, _ row: UnsafePointer<Self>) -> Int128?

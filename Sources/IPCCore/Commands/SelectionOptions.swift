@@ -158,7 +158,9 @@ package struct SelectionOptions: Equatable, Sendable {
     while size <= 64 << 20 {
       var buffer = [CChar](repeating: 0, count: size)
       let (code, id) = cName.withUnsafeBufferPointer { namePointer in
-        buffer.withUnsafeMutableBufferPointer { call(namePointer.baseAddress.unsafelyUnwrapped, $0.baseAddress.unsafelyUnwrapped, size) }
+        buffer.withUnsafeMutableBufferPointer {
+          call(namePointer.baseAddress.unsafelyUnwrapped, $0.baseAddress.unsafelyUnwrapped, size)
+        }
       }
       if code == ERANGE {
         size *= 2

@@ -62,8 +62,10 @@ package enum Swipcrm {
     }
   }
 
-  /// Debug builds only: `SWIPCRM_TEST_AFTER_SELECTION`, a shell command run (and waited for) between the selection
-  /// and the removals, which the end-to-end tests use to change an object in that window. Release builds ignore it.
+  /// The test hook of debug builds, `SWIPCRM_TEST_AFTER_SELECTION`.
+  ///
+  /// A shell command run (and waited for) between the selection and the removals, which the end-to-end tests use to
+  /// change an object in that window. Release builds ignore it.
   private static func testHookAfterSelection() -> (() -> Void)? {
     #if DEBUG
     guard let command = getenv("SWIPCRM_TEST_AFTER_SELECTION") else { return nil }

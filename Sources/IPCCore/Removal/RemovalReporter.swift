@@ -51,7 +51,9 @@ package struct RemovalReporter {
     out.flushIfFull()
   }
 
-  /// A failure in ipcrm's words; with `predicted` (a dry run), prefixed by `would fail: `. Either counts.
+  /// A failure in ipcrm's words.
+  ///
+  /// With `predicted` (a dry run) it is prefixed by `would fail: `. Either counts.
   package mutating func report(_ failure: Failure, _ subject: Subject, predicted: Bool = false) {
     let word = "\(subject.word)"
     let text: Message =

@@ -88,8 +88,9 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   package var permission: RemovalPermission
   /// The report's entries, in the order of the outcomes.
   package private(set) var records: [RemovalRecord] = []
-  /// Called once between the selection of the objects the command line names and their removal. Tests change
-  /// objects here to show that a removal re-reads and re-checks each one.
+  /// Called once between the selection of the objects the command line names and their removal.
+  ///
+  /// Tests change objects here to show that a removal re-reads and re-checks each one.
   package var afterSelection: (() -> Void)?
 
   package init(
@@ -211,7 +212,11 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
 
   /// The id `key` names now and the object as read (nil where it cannot be read), or nil after reporting why
   /// there is none.
-  private mutating func resolve(_ kind: ObjectKind, key: IPCKey, typed: [UInt8]) throws(FatalRemovalError)
+  private mutating func resolve(
+    _ kind: ObjectKind,
+    key: IPCKey,
+    typed: [UInt8]
+  ) throws(FatalRemovalError)
     -> (id: Int32, object: IPCObject?)?
   {
     let subject = RemovalReporter.Subject.key(typed: typed)
@@ -257,8 +262,9 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
 
   // MARK: What the command line names, narrowed by a selection
 
-  /// Reads each object `steps` name and keeps those the selection selects; the others are reported (missing,
-  /// skipped) now. Nothing is removed here.
+  /// Reads each object `steps` name and keeps those the selection selects.
+  ///
+  /// The others are reported (missing, skipped) now. Nothing is removed here.
   package mutating func select(_ steps: [RemovalStep]) throws(FatalRemovalError) -> [Candidate] {
     var candidates: [Candidate] = []
     for step in steps {

@@ -104,7 +104,8 @@ package indirect enum FilterExpression: Hashable, Sendable {
     switch self {
     case .value(let operand): return .value(strip(operand))
     case .compare(let left, let comparison, let right): return .compare(strip(left), comparison, strip(right))
-    case .match(let left, let pattern, let negated): return .match(strip(left), pattern: strip(pattern), negated: negated)
+    case .match(let left, let pattern, let negated):
+      return .match(strip(left), pattern: strip(pattern), negated: negated)
     case .not(let inner): return .not(inner.withoutPositions)
     case .and(let left, let right): return .and(left.withoutPositions, right.withoutPositions)
     case .or(let left, let right): return .or(left.withoutPositions, right.withoutPositions)
@@ -203,7 +204,10 @@ package enum FilterParser {
     mutating func count(_ added: Int, at position: Int) throws(FilterSyntaxError) {
       nodes += added
       if nodes > FilterLimits.nodes {
-        throw FilterSyntaxError("the expression has more than \(FilterLimits.nodes) operands and operators", at: position)
+        throw FilterSyntaxError(
+          "the expression has more than \(FilterLimits.nodes) operands and operators",
+          at: position
+        )
       }
     }
 
@@ -251,7 +255,10 @@ package enum FilterParser {
         defer { depth -= 1 }
         let inner = try expression()
         guard let close = next(), close.kind == .close else {
-          throw FilterSyntaxError("expected ')'", at: tokens.indices.contains(index - 1) ? tokens[index - 1].position : end)
+          throw FilterSyntaxError(
+            "expected ')'",
+            at: tokens.indices.contains(index - 1) ? tokens[index - 1].position : end
+          )
         }
         return inner
       case .operand(let value):
@@ -367,7 +374,11 @@ package enum FilterLexer {
         default: add(.not, length: 1)
         }
       case UInt8(ascii: "<"):
-        if at(1) == UInt8(ascii: "=") { add(.comparison(.lessOrEqual), length: 2) } else { add(.comparison(.less), length: 1) }
+        if at(1) == UInt8(ascii: "=") {
+          add(.comparison(.lessOrEqual), length: 2)
+        } else {
+          add(.comparison(.less), length: 1)
+        }
       case UInt8(ascii: ">"):
         if at(1) == UInt8(ascii: "=") {
           add(.comparison(.greaterOrEqual), length: 2)
@@ -397,7 +408,9 @@ package enum FilterLexer {
     return tokens
   }
 
-  static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+  static func isLetter(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+  }
   static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
   /// What may follow the first letter of a name: `[a-zA-Z_.%:/-0-9]`.
   static func isNameByte(_ byte: UInt8) -> Bool {
