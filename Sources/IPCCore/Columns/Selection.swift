@@ -87,6 +87,14 @@ package final class Selection {
     }
   }
 
+  /// Whether `row`, an object as a walk delivers it, is selected (without making an `IPCObject` of it).
+  package func matches<Row: SysVListable>(_ row: Row, _ context: inout RowContext) -> Bool {
+    if let queue = row as? MessageQueue { return matches(queue, &context) }
+    if let segment = row as? SharedMemorySegment { return matches(segment, &context) }
+    if let set = row as? SemaphoreSet { return matches(set, &context) }
+    return matches(row.object, &context)
+  }
+
   // The compiled readers take the object by address: passed by value through the layers of closures, a struct of
   // a hundred bytes would be copied at each.
   package func matches(at queue: UnsafePointer<MessageQueue>, _ context: inout RowContext) -> Bool {

@@ -382,16 +382,15 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     var readable = catalog
     readable.sources = [.kernelReadableSlots]
     let (source, _) = try readable.visit(Row.self) { (row: Row) throws(FatalRemovalError) in
-      let object = row.object
-      if let selection, !selection.matches(object, &context) { return }
+      if let selection, !selection.matches(row, &context) { return }
       let subject = RemovalReporter.Subject.id(row.id, byKey: false)
-      if dryRun { return predict(object, subject, to: &out) }
+      if dryRun { return predict(row.object, subject, to: &out) }
       // Without --json the object's values are not needed: the removal goes exactly as ipcrm's.
       try removeNow(
         Row.kind,
         id: row.id,
         subject: subject,
-        object: recording ? object : nil,
+        object: recording ? row.object : nil,
         verbose: verbose,
         to: &out
       )
