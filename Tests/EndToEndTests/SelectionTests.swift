@@ -293,6 +293,7 @@ struct SelectionTests {
         while IFS= read -r expr; do
           "$SWIPCS" --raw --noheadings -o KIND,ID --filter "$expr" > "$OUT/$i.swipcs" 2> "$OUT/$i.swipcs.err"
           "$SWIPCS" --filter "$expr" > "$OUT/$i.listing"
+          "$SWIPCS" --prometheus --filter "$expr" > "$OUT/$i.metrics"
           "$SWIPCRM" -n --json -a --filter "$expr" > "$OUT/$i.root" 2> /dev/null
           \(nobody ? "nobody \"$SWIPCRM\" -n --json -a --filter \"$expr\" > \"$OUT/$i.nobody\" 2> /dev/null" : ":")
           i=$((i + 1))
@@ -313,6 +314,12 @@ struct SelectionTests {
       // ipcs's own view: a heading per kind, then one line per selected object.
       let listed = Self.read("\(out)/\(index).listing").split(separator: "\n").filter { $0.hasPrefix("0x") }
       #expect(listed.count == expected.count, "swipcs (ipcs view) --filter '\(text)'")
+      // The metrics count the selected objects of each kind.
+      let metrics = Self.read("\(out)/\(index).metrics").split(separator: "\n")
+      for kind in ["shm", "msg", "sem"] {
+        let count = expected.filter { $0.hasPrefix(kind + " ") }.count
+        #expect(metrics.contains("ipc_objects{kind=\"\(kind)\"} \(count)"), "swipcs --prometheus '\(text)': \(kind)")
+      }
       let root = Self.outcomes(Self.read("\(out)/\(index).root"))
       #expect(Set(root.keys) == expected, "swipcrm -n -a --filter '\(text)' as root")
       #expect(root.values.allSatisfy { $0 == "would-remove" })
