@@ -75,5 +75,5 @@ uninstall:
 
 # The man pages must render with no warning.
 check-man:
-	@out=$$(groff -ww -man -Tutf8 -z man/swipcs.1 man/swipcrm.1 2>&1); \
+	@out=$$(groff -t -ww -man -Tutf8 -z man/swipcs.1 man/swipcrm.1 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi

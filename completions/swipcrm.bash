@@ -53,7 +53,8 @@ _swipcrm_namespace_pids() {
 
 _swipcrm() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key --posix-shmem --posix-mqueue --posix-semaphore -a --all -n --dry-run -v --verbose -h --help -V --version --ns --all-namespaces"
+  local opts="-m --shmem-id -M --shmem-key -q --queue-id -Q --queue-key -s --semaphore-id -S --semaphore-key --posix-shmem --posix-mqueue --posix-semaphore -a --all -n --dry-run -v --verbose -h --help -V --version --ns --all-namespaces -J --json --ignore-missing --filter --owner --creator --group --key --older-than --idle-for --unattached --dead-creator --orphaned"
+  local columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME"
   local types="shm msg sem"
   local all_types="shm pshm msg pmsg sem psem"
   # With the default COMP_WORDBREAKS, "--all=sh" arrives as the words "--all", "=", "sh", and "--all=" as
@@ -94,6 +95,10 @@ _swipcrm() {
       --posix-mqueue) pending=pmsg ;;
       --posix-semaphore) pending=psem ;;
       --all) pending=a ;;
+      --filter) pending=f ;;
+      --owner | --creator) pending=u ;;
+      --group) pending=g ;;
+      --key | --older-than | --idle-for) pending=x ;;
       -[!-]*)
         # A cluster of short options: an option with an argument takes the rest of the word, or the next word.
         for ((j = 1; j < ${#word}; j++)); do
@@ -122,6 +127,15 @@ _swipcrm() {
     S) candidates=$(_swipcrm_objects sem key) ;;
     pshm | pmsg | psem) candidates=$(_swipcrm_posix_names "$pending") ;;
     a=) candidates=$all_types ;;
+    f)
+      # The column name being typed at the end of the expression, after what comes before it.
+      local name=${cur##*[!A-Za-z0-9_%]}
+      mapfile -t COMPREPLY < <(compgen -P "${cur%"$name"}" -W "$columns" -- "${name^^}")
+      return
+      ;;
+    u) candidates=$(compgen -u) ;;
+    g) candidates=$(compgen -g) ;;
+    x) candidates="" ;;
     a) candidates="$all_types $opts" ;;
     *)
       candidates=$opts

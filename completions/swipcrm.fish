@@ -55,6 +55,15 @@ function __swipcrm_namespace_pids --description 'pids of the processes in anothe
     end
 end
 
+# The column name being typed at the end of a --filter expression, after what comes before it.
+function __swipcrm_filter_columns --description 'column names for --filter'
+    set -l current (string replace -r -- '^--filter=' '' (commandline -ct))
+    set -l head (string replace -r -- '[A-Za-z0-9_%]*$' '' $current)
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME
+        echo $head$column
+    end
+end
+
 complete -c swipcrm -f
 complete -c swipcrm -n 'test (count (commandline -opc)) -eq 1' -a 'shm msg sem' -d 'old form: kind, then ids'
 complete -c swipcrm -n __swipcrm_legacy -a '(__swipcrm_objects (commandline -opc)[2] id)'
@@ -75,3 +84,15 @@ complete -c swipcrm -s h -l help -d 'display this help'
 complete -c swipcrm -s V -l version -d 'display version'
 complete -c swipcrm -l ns -x -a '(__swipcrm_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
 complete -c swipcrm -l all-namespaces -d 'act in every IPC namespace in use'
+complete -c swipcrm -s J -l json -d "report every object's outcome in JSON"
+complete -c swipcrm -l ignore-missing -d 'an id or key that does not exist is not an error'
+complete -c swipcrm -l filter -x -a '(__swipcrm_filter_columns)' -d 'select the objects for which expr is true'
+complete -c swipcrm -l owner -x -a '(__fish_complete_users)' -d 'select objects owned by user (name or uid)'
+complete -c swipcrm -l creator -x -a '(__fish_complete_users)' -d 'select objects created by user (name or uid)'
+complete -c swipcrm -l group -x -a '(__fish_complete_groups)' -d 'select objects of group (name or gid)'
+complete -c swipcrm -l key -x -d 'select the object of key'
+complete -c swipcrm -l older-than -x -d 'select objects unchanged for at least duration (90s, 15m, 2h, 7d)'
+complete -c swipcrm -l idle-for -x -d 'select objects unused for at least duration (90s, 15m, 2h, 7d)'
+complete -c swipcrm -l unattached -d 'select segments no process has attached'
+complete -c swipcrm -l dead-creator -d 'select segments whose creator has exited'
+complete -c swipcrm -l orphaned -d 'select objects nothing alive uses or waits on'

@@ -25,13 +25,15 @@ _swipcs_namespace_pids() {
     [[ -e $dir/ns/ipc && ! $dir/ns/ipc -ef /proc/$$/ns/ipc ]] && printf '%s\n' "${dir#/proc/}"
   done
 }
+# The columns --filter takes: the object columns.
+_swipcs_filter_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME"
 
 # The columns of -o/--output, as `swipcs --help` lists them.
 _swipcs_columns="KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE NS ORPHANED SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP ATTACHED ATTACHED-COMPLETE CPID-ALIVE LPID-ALIVE USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES LSPID-ALIVE LRPID-ALIVE NSEMS OTIME RESOURCE DESCRIPTION LIMIT USED USE%"
 
 _swipcs() {
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores --ns --all-namespaces --processes"
+  local opts="-i --id -h --help -V --version -m --shmems -q --queues -s --semaphores -a --all -t --time -p --pid -c --creator -l --limits -u --summary --human -b --bytes -o --output -J --json -r --raw -e --export --noheadings --notruncate --time-format -P --numeric-perms -g --global --prometheus --textfile --posix-shmems --posix-mqueues --posix-semaphores --ns --all-namespaces --processes --filter --owner --group --key --older-than --idle-for --unattached --dead-creator --orphaned"
   # With the default COMP_WORDBREAKS, "--id=5" arrives as the words "--id", "=", "5", and "--id=" as "--id", "="
   # with the cursor on "=".
   [[ $cur == = ]] && cur=""
@@ -70,7 +72,7 @@ _swipcs() {
     ((i == COMP_CWORD)) && continue
     case $word in
     --) break ;;
-    --id | --output | --time-format)
+    --id | --output | --time-format | --filter | --owner | --group | --key | --older-than | --idle-for)
       if [[ ${COMP_WORDS[i + 1]-} == = ]]; then
         ((i++))
         if ((i == COMP_CWORD)); then
@@ -119,6 +121,16 @@ _swipcs() {
     [[ $cur == *,* ]] && head=${cur%,*}, name=${cur##*,}
     [[ -z $head && $name == +* ]] && head=+ name=${name#+}
     mapfile -t COMPREPLY < <(compgen -P "$head" -W "$_swipcs_columns" -- "${name^^}")
+  elif [[ $argument == filter ]]; then
+    # The column name being typed at the end of the expression, after what comes before it.
+    local name=${cur##*[!A-Za-z0-9_%]}
+    mapfile -t COMPREPLY < <(compgen -P "${cur%"$name"}" -W "$_swipcs_filter_columns" -- "${name^^}")
+  elif [[ $argument == owner ]]; then
+    mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+  elif [[ $argument == group ]]; then
+    mapfile -t COMPREPLY < <(compgen -g -- "$cur")
+  elif [[ -n $argument && $argument != id ]]; then
+    COMPREPLY=()
   elif [[ $argument == time-format ]]; then
     mapfile -t COMPREPLY < <(compgen -W "short full iso" -- "$cur")
   else

@@ -84,6 +84,15 @@ function __swipcs_columns --description 'column names for -o'
     end
 end
 
+# The column name being typed at the end of a --filter expression, after what comes before it.
+function __swipcs_filter_columns --description 'column names for --filter'
+    set -l current (string replace -r -- '^--filter=' '' (commandline -ct))
+    set -l head (string replace -r -- '[A-Za-z0-9_%]*$' '' $current)
+    for column in KEY ID OWNER PERMS CUID CUSER CGID CGROUP UID USER GID GROUP CTIME KIND AGE IDLE SIZE NATTCH STATUS ATTACH DETACH COMMAND CPID LPID RSS SWAP USEDBYTES MSGS SEND RECV LSPID LRPID QBYTES NSEMS OTIME
+        echo $head$column
+    end
+end
+
 complete -c swipcs -f
 complete -c swipcs -s i -l id -x -a '(__swipcs_ids)' -d 'print details on resource identified by id'
 complete -c swipcs -s h -l help -d 'display this help'
@@ -116,3 +125,12 @@ complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it
 complete -c swipcs -l ns -x -a '(__swipcs_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
 complete -c swipcs -l all-namespaces -d 'act in every IPC namespace in use'
 complete -c swipcs -l processes -d 'list the processes that hold each object'
+complete -c swipcs -l filter -x -a '(__swipcs_filter_columns)' -d 'select the objects for which expr is true'
+complete -c swipcs -l owner -x -a '(__fish_complete_users)' -d 'select objects owned by user (name or uid)'
+complete -c swipcs -l group -x -a '(__fish_complete_groups)' -d 'select objects of group (name or gid)'
+complete -c swipcs -l key -x -d 'select the object of key'
+complete -c swipcs -l older-than -x -d 'select objects unchanged for at least duration (90s, 15m, 2h, 7d)'
+complete -c swipcs -l idle-for -x -d 'select objects unused for at least duration (90s, 15m, 2h, 7d)'
+complete -c swipcs -l unattached -d 'select segments no process has attached'
+complete -c swipcs -l dead-creator -d 'select segments whose creator has exited'
+complete -c swipcs -l orphaned -d 'select objects nothing alive uses or waits on'

@@ -5,13 +5,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <locale.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -374,5 +378,38 @@ int cipc_next_shared_mapping(int fd, uint64_t address, struct cipc_mapping *out,
   out->dev_major = query.dev_major;
   out->dev_minor = query.dev_minor;
   out->name_size = query.vma_name_size;
+  return 0;
+}
+
+int cipc_has_cap_sys_admin(void) {
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  if (syscall(SYS_capget, &header, data) != 0) return -1;
+  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+}
+
+int cipc_ipc_namespace_in_own_user_namespace(void) {
+  struct stat own;
+  if (stat("/proc/self/ns/user", &own) != 0) return -1;
+  int ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+  if (ipc < 0) return -1;
+  int user = ioctl(ipc, NS_GET_USERNS);
+  close(ipc);
+  if (user < 0) return -1;
+  /* User namespaces nest at most 32 deep. */
+  for (int depth = 0; depth < 40; depth++) {
+    struct stat owner;
+    if (fstat(user, &owner) != 0) break;
+    if (owner.st_dev == own.st_dev && owner.st_ino == own.st_ino) {
+      close(user);
+      return 1;
+    }
+    /* EPERM: the parent is outside this process's user namespace, so ours is not an ancestor. */
+    int parent = ioctl(user, NS_GET_PARENT);
+    close(user);
+    if (parent < 0) return 0;
+    user = parent;
+  }
+  close(user);
   return 0;
 }

@@ -104,6 +104,11 @@ struct CompletionTests {
       Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
       Case(line: "swipcs --prometheus=", expected: .words(["objects"]), fishPrefix: "--prometheus="),
       Case(line: "swipcs --prometheus=o", expected: .words(["objects"]), fishPrefix: "--prometheus="),
+      // --filter: the column names, for the name being typed at the end of the expression.
+      Case(line: "swipcs --filter NAT", expected: .words(["NATTCH"])),
+      Case(line: "swipcs -m --filter NSE", expected: .words(["NSEMS"])),
+      Case(line: "swipcrm -a --owner root --filter QB", expected: .words(["QBYTES"])),
+      Case(line: "swipcrm -a --filter LP", expected: .words(["LPID"])),
     ]
 
   /// What /proc/sysvipc lists: for each kind, its (id, key as 0x%08x) rows in file order.

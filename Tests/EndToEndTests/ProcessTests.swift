@@ -19,7 +19,7 @@ struct ProcessTests {
     try #require(compiled.status == 0, "cc: \(String(decoding: compiled.stderr, as: UTF8.self))")
     let result = try Support.run([
       "unshare", "--ipc", "--pid", "--fork", "--mount-proc", "bash", Support.scriptsDirectory + "/processes.sh",
-      Support.product("swipcs"), holder, work,
+      Support.product("swipcs"), holder, work, Support.product("swipcrm"),
     ])
     let text = String(decoding: result.stdout, as: UTF8.self)
     let lines = text.split(separator: "\n")

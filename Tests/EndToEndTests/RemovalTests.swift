@@ -114,22 +114,46 @@ struct RemovalTests {
     #expect(Self.section(reference.referenceAfter, "Message Queues") != Self.section(before, "Message Queues"))
   }
 
-  @Test("--dry-run prints what -v would and removes nothing")
+  /// The ids in lines that match `pattern` (its one capture), in order.
+  static func ids(_ text: String, _ pattern: Regex<(Substring, Substring)>) -> [String] {
+    text.split(separator: "\n").compactMap { $0.firstMatch(of: pattern).map { String($0.output.1) } }
+  }
+
+  @Test("--dry-run says what it would remove, predicts what would fail, exits as the removal would, removes nothing")
   func dryRun() throws {
     let before = try Self.untouched()
-    let results = try Self.run(["-n -a", "--dry-run -m {shm:0} -M {shmkey:1} -q 999999", "-n -ashm -v"])
-    for comparison in results {
+    let modes = ["-n -a", "--dry-run -m {shm:0} -M {shmkey:1} -q 999999", "-n -ashm -v"]
+    let results = try Self.run(modes)
+    // The same removals done by util-linux, with -v.
+    let real = try Self.run(["-v -a", "-v -m {shm:0} -M {shmkey:1} -q 999999", "-v -ashm"])
+    #expect(results.count == real.count)
+    for (comparison, reference) in zip(results, real) {
+      #expect(comparison.user == reference.user)
       #expect(comparison.candidateAfter == before, "dry run removed something: \(comparison.arguments)")
       let printed = Self.text(comparison.candidate.stdout)
-      #expect(printed.contains("removing "), "\(comparison.arguments) printed \(printed.debugDescription)")
-      // The same lines util-linux -v prints for a real removal, for the objects it would remove.
-      if comparison.arguments == "-n -a" && comparison.user == "root" {
-        let real = try #require(try Self.run(["-v -a"]).first { $0.user == "root" })
-        #expect(printed == Self.text(real.reference.stdout))
-      }
+      let messages = Self.text(comparison.candidate.stderr)
+      #expect(!printed.contains("removing "), "\(comparison.arguments) printed -v's words")
+      // A line per object it would remove, each naming the object; none for those it would fail on.
+      let wouldRemove = Self.ids(printed, #/^would remove [a-z ]+ (\d+) \(key 0x[0-9a-f]{8}, owner [^)]+\)$/#)
+      #expect(wouldRemove.count == printed.split(separator: "\n").count, "\(comparison.arguments): \(printed)")
+      #expect(messages.split(separator: "\n").allSatisfy { $0.hasPrefix("ipcrm: would fail: ") }, "\(messages)")
+      // What util-linux did for real: the ids it tried, those it was denied, its exit status.
+      let tried = Self.ids(Self.text(reference.reference.stdout), #/^removing [a-z ]+ id `(\d+)'$/#)
+      let denied = Self.ids(
+        Self.text(reference.reference.stderr),
+        #/^ipcrm: permission denied for (?:id|key) \((\S+)\)$/#
+      )
+      let predictedDenied = Self.ids(messages, #/^ipcrm: would fail: permission denied for (?:id|key) \((\S+)\)$/#)
+      #expect(Set(predictedDenied) == Set(denied), "\(comparison.user) \(comparison.arguments): \(messages)")
+      let failed = Self.ids(Self.text(reference.reference.stderr), #/^ipcrm: [a-z ]+ (?:id|key) \((\S+)\)$/#)
+      #expect(
+        Set(wouldRemove) == Set(tried).subtracting(failed),
+        "\(comparison.user) \(comparison.arguments): \(printed)"
+      )
+      #expect(comparison.candidate.status == reference.reference.status, "\(comparison.user) \(comparison.arguments)")
     }
     let missing = try #require(results.first { $0.arguments.contains("999999") && $0.user == "root" })
-    #expect(Self.text(missing.candidate.stderr) == "ipcrm: invalid id (999999)\n")
+    #expect(Self.text(missing.candidate.stderr) == "ipcrm: would fail: invalid id (999999)\n")
     #expect(missing.candidate.status == 1)
   }
 

@@ -1,5 +1,5 @@
 // libFuzzer targets for the parsers that read untrusted text. One of FUZZ_PROC_SHM, FUZZ_PROC_MSG,
-// FUZZ_PROC_SEM, FUZZ_NUMBERS or FUZZ_PROC_PROCESS is defined when Tests/Fuzz/run.sh builds this file against the IPCModel target
+// FUZZ_PROC_SEM, FUZZ_NUMBERS, FUZZ_PROC_PROCESS or FUZZ_FILTER is defined when Tests/Fuzz/run.sh builds this file against the IPCModel target
 // (built on its own, instrumented). A broken invariant is a fatalError, which libFuzzer reports as a crash and
 // saves as an artifact.
 import Glibc
@@ -18,6 +18,8 @@ public func fuzzOneInput(_ data: UnsafeRawPointer?, _ count: Int) -> CInt {
   checkNumbers(bytes)
   #elseif FUZZ_PROC_PROCESS
   checkProcessFiles(bytes)
+  #elseif FUZZ_FILTER
+  checkFilter(bytes)
   #endif
   return 0
 }
@@ -310,5 +312,68 @@ func checkProcessFiles(_ input: [UInt8]) {
       let second = line.dropFirst(4).split(separator: UInt8(ascii: "\t")).dropFirst().first,
       UInt32(String(decoding: second, as: UTF8.self)) == user.rawValue
     else { fatalError("uid is not \(user.rawValue)") }
+  }
+}
+
+/// The `--filter` parser, with a printer oracle.
+///
+/// It never crashes, its errors point inside the text (or just after it), and every tree it makes prints as text
+/// that parses back to the same tree, whose printing is the same text again. Also the duration parser against a
+/// plain reference, and the pattern checks on the same bytes.
+func checkFilter(_ bytes: [UInt8]) {
+  _ = SelectionValues.unsafePattern(bytes)
+  checkDuration(bytes)
+  let tree: FilterExpression
+  do throws(FilterSyntaxError) {
+    tree = try FilterParser.parse(bytes)
+  } catch {
+    guard (0...(bytes.count + 1)).contains(error.position), !error.message.isEmpty else {
+      fatalError("error \(error.description) outside the text of \(bytes.count) bytes")
+    }
+    guard bytes.count <= FilterLimits.length || error.position == 0 else { fatalError("too long, yet parsed on") }
+    return
+  }
+  guard bytes.count <= FilterLimits.length else { fatalError("parsed \(bytes.count) bytes") }
+  let operands = tree.operands
+  guard operands.count <= FilterLimits.nodes else { fatalError("\(operands.count) operands") }
+  for operand in operands where !(1...bytes.count).contains(operand.position) {
+    fatalError("operand at \(operand.position) outside 1...\(bytes.count)")
+  }
+  let printed = FilterPrinter.text(tree)
+  let again: FilterExpression
+  do throws(FilterSyntaxError) {
+    again = try FilterParser.parse(printed)
+  } catch {
+    // Canonical spacing may make a compact text longer than the bound; nothing else may fail.
+    if printed.count > FilterLimits.length { return }
+    fatalError("printed text does not parse: \(error.description): \(String(decoding: printed, as: UTF8.self))")
+  }
+  guard again.withoutPositions == tree.withoutPositions else {
+    fatalError("printed text parses to another tree: \(String(decoding: printed, as: UTF8.self))")
+  }
+  guard FilterPrinter.text(again) == printed else { fatalError("printing is not stable") }
+}
+
+/// `SelectionValues.duration` against a reference: digits and at most one unit letter, in 64 bits.
+func checkDuration(_ bytes: [UInt8]) {
+  var expected: UInt64? = nil
+  let units: [UInt8: UInt64] = [0x73: 1, 0x6d: 60, 0x68: 3600, 0x64: 86400]
+  var digits = bytes[...]
+  var unit: UInt64 = 1
+  if let last = bytes.last, let multiplier = units[last] {
+    unit = multiplier
+    digits = digits.dropLast()
+  }
+  if !digits.isEmpty && digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+    let text = String(decoding: digits, as: UTF8.self)
+    if let value = UInt64(text) {
+      let (product, overflow) = value.multipliedReportingOverflow(by: unit)
+      expected = overflow ? nil : product
+    }
+  }
+  guard SelectionValues.duration(bytes) == expected else {
+    fatalError(
+      "duration(\(bytes)) = \(String(describing: SelectionValues.duration(bytes))), expected \(String(describing: expected))"
+    )
   }
 }

@@ -1,14 +1,14 @@
 #!/bin/sh
 # Builds the libFuzzer targets (with AddressSanitizer) and runs each for SECONDS.
 #
-#   Tests/Fuzz/run.sh [SECONDS] [TARGET...]      (default 60 s; targets: proc-shm proc-msg proc-sem numbers proc-process)
+#   Tests/Fuzz/run.sh [SECONDS] [TARGET...]      (default 60 s; targets: proc-shm proc-msg proc-sem numbers proc-process filter)
 #
 # Each target starts from Tests/Fuzz/Corpus/TARGET and keeps what it finds in .build/fuzz/corpus-TARGET; a crash
 # or sanitizer report is saved in .build/fuzz/artifacts/ and makes this script fail. Two targets run at a time.
 set -eu
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-proc-shm proc-msg proc-sem numbers proc-process}
+targets=${*:-proc-shm proc-msg proc-sem numbers proc-process filter}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$here"
 out=.build/fuzz

@@ -59,7 +59,9 @@ struct ArchitectureTests {
 
   @Test("IPCModel imports nothing of the project and makes no system call through the shim")
   func modelIsPure() throws {
-    let files = try Self.swiftFiles("IPCModel/Model") + Self.swiftFiles("IPCModel/Parsing")
+    let files =
+      try Self.swiftFiles("IPCModel/Model") + Self.swiftFiles("IPCModel/Parsing")
+      + Self.swiftFiles("IPCModel/Selection")
     #expect(files.count > 5)
     for file in files {
       let text = try Self.code(file)

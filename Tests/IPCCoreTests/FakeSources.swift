@@ -23,6 +23,20 @@ struct FakeSysV: SysVSource {
   /// What `IPC_RMID` was called on, in order.
   final class Log { var removed: [Int32] = [] }
   let log = Log()
+  /// Objects changed after the fake was made (shared by its copies): a segment here replaces the slot's one of
+  /// the same slot whenever it is read, and `gone` slots read as empty.
+  final class Changes {
+    var segments: [Int32: SharedMemorySegment] = [:]
+    var gone: Set<Int32> = []
+  }
+  let changes = Changes()
+
+  /// The object in `slot` as it is now.
+  private func current(_ slot: Int32) -> Slot? {
+    guard var found = slots[slot], !changes.gone.contains(slot) else { return nil }
+    if let changed = changes.segments[slot] { found.segment = changed }
+    return found
+  }
 
   static func segment(_ id: Int32, key: Int32 = 0, owner: UInt32 = 0) -> SharedMemorySegment {
     SharedMemorySegment(
@@ -62,14 +76,14 @@ struct FakeSysV: SysVSource {
       case .refused: throw Self.failure(Errno.notPermitted)
       case .works: break
       }
-      guard let slot = slots[target], !vanishing.contains(target) else { throw Self.failure(Errno.invalidArgument) }
+      guard let slot = current(target), !vanishing.contains(target) else { throw Self.failure(Errno.invalidArgument) }
       return slot.segment
     case .readableSlot:
-      guard let slot = slots[target], !vanishing.contains(target) else { throw Self.failure(Errno.invalidArgument) }
+      guard let slot = current(target), !vanishing.contains(target) else { throw Self.failure(Errno.invalidArgument) }
       guard slot.readable else { throw Self.failure(Errno.permissionDenied) }
       return slot.segment
     case .identifier:
-      guard let slot = slots.values.first(where: { $0.segment.id == target }) else {
+      guard let slot = slots.keys.compactMap(current).first(where: { $0.segment.id == target }) else {
         throw Self.failure(Errno.invalidArgument)
       }
       guard slot.readable else { throw Self.failure(Errno.permissionDenied) }
@@ -85,7 +99,12 @@ struct FakeSysV: SysVSource {
     throw Self.failure(Errno.invalidArgument)
   }
 
-  func remove(_ kind: ObjectKind, id: Int32) throws(IPCError) { log.removed.append(id) }
+  func remove(_ kind: ObjectKind, id: Int32) throws(IPCError) {
+    guard slots.keys.compactMap(current).contains(where: { $0.segment.id == id }) else {
+      throw Self.failure(Errno.invalidArgument)
+    }
+    log.removed.append(id)
+  }
 
   func lookUp(_ kind: ObjectKind, key: IPCKey) throws(IPCError) -> Int32 {
     guard let slot = slots.values.first(where: { $0.segment.key == key }) else {

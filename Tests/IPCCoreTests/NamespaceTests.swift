@@ -145,27 +145,19 @@ struct NamespaceTests {
     #expect(scanner.describe(99).command == Array("?".utf8))
   }
 
-  @Test("-a with a selection removes only the selected objects (the loop --all-namespaces -a --filter will use)")
+  @Test("-a with a selection removes only the selected objects (the loop of swipcrm --all-namespaces)")
   func removeAllSelected() throws {
     let kernel = CatalogFallbackTests.kernel()
     var remover = Remover(
       catalog: Catalog(sysV: kernel, files: CatalogFallbackTests.files()),
       program: Program(name: "swipcrm"),
-      dryRun: false
+      dryRun: false,
+      processes: IPCCoreTests.FakeProcesses()
     )
+    remover.selection = try Selection(FilterParser.parse(Array("KEY == 0x12c".utf8)))
     var out = OutputBuffer()
-    // A stub predicate standing in for `--filter 'KEY == 0x12c'`.
-    try remover.removeAll(
-      .sharedMemorySegment,
-      verbose: true,
-      selected: Self.isSegment163845,
-      to: &out
-    )
+    try remover.removeAll(.sharedMemorySegment, verbose: true, to: &out)
     #expect(kernel.log.removed == [163_845])
     #expect(out.bytes.text == "removing shared memory segment id `163845'\n")
-  }
-
-  static func isSegment163845(_ object: IPCObject) -> Bool {
-    object.name == .systemV(SysVIdentity(kind: .sharedMemorySegment, id: 163_845, key: IPCKey(rawValue: 300)))
   }
 }

@@ -253,5 +253,12 @@ int64_t cipc_filesystem_type(int fd);
 
 /// MQUEUE_MAGIC.
 #define CIPC_MQUEUE_MAGIC 0x19800202
+/// Whether CAP_SYS_ADMIN is in this process's effective set (`capget`): 1, 0, or -1 with errno.
+int cipc_has_cap_sys_admin(void);
+/// Whether this process's capabilities count for its IPC namespace, that is whether the user namespace that owns
+/// the IPC namespace (`NS_GET_USERNS`) is this process's own or a descendant of it (`NS_GET_PARENT`): 1 or 0, or -1
+/// when that cannot be told (no /proc, or a kernel before 4.9).
+int cipc_ipc_namespace_in_own_user_namespace(void);
+
 
 #endif

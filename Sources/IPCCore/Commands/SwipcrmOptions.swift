@@ -24,6 +24,8 @@ package struct SwipcrmCommand: Equatable, Sendable {
   package var work: SwipcrmWork
   /// `--ns PID|PATH`; nil for the caller's namespace.
   package var namespace: NamespaceTarget?
+  /// `--all-namespaces`: the plan (`-a` and a selection) in every IPC namespace in use.
+  package var allNamespaces = false
 }
 
 /// The outcome of reading swipcrm's command line.
@@ -88,6 +90,12 @@ package enum SwipcrmCommandLine {
   )
   static let dryRun = OptionSpec("dry-run", short: "n", help: "show what would be removed, and remove nothing")
   static let verbose = OptionSpec("verbose", short: "v", help: "explain what is being done")
+  static let json = OptionSpec("json", short: "J", help: "report every object's outcome in JSON")
+  static let ignoreMissing = OptionSpec(
+    "ignore-missing",
+    code: 330,
+    help: "an id or key that does not exist is not an error"
+  )
 
   /// The removal options in util-linux master's order: for each System V kind by id, by key, then its POSIX kind by
   /// name.
@@ -98,8 +106,8 @@ package enum SwipcrmCommandLine {
 
   /// The options in the order of ipcrm's getopt table (glibc lists ambiguous matches in this order).
   package static let options: [OptionSpec] =
-    removalSpecs + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help]
-    + [NamespaceOptions.ns, NamespaceOptions.allNamespaces]
+    removalSpecs + [all, dryRun, verbose, CommonOptions.version, CommonOptions.help, json, ignoreMissing]
+    + [NamespaceOptions.ns, NamespaceOptions.allNamespaces] + SelectionOptions.options
 
   /// Every option spelling swipcrm accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -130,6 +138,7 @@ package enum SwipcrmCommandLine {
     var plan = RemovalPlan()
     var namespace: NamespaceTarget?
     var allNamespaces = false
+    var selection = SelectionOptions()
     while let event = parser.next() {
       guard case .option(let code, let argument) = event else {
         program.tryHelp()
@@ -184,9 +193,15 @@ package enum SwipcrmCommandLine {
         guard let target = NamespaceOptions.target(argument ?? [], program: program) else { return .failed }
         namespace = target
       case NamespaceOptions.allNamespaces: allNamespaces = true
+      case json: plan.json = true
+      case ignoreMissing: plan.ignoreMissing = true
       case CommonOptions.help: return .help
       case CommonOptions.version: return .version
       default:
+        if let accepted = selection.accept(code, argument, program: program) {
+          if !accepted { return .failed }
+          continue
+        }
         program.tryHelp()
         return .failed
       }
@@ -201,18 +216,40 @@ package enum SwipcrmCommandLine {
       program.tryHelp()
       return .failed
     }
-    if allNamespaces {
-      // Removing across namespaces needs an explicit -a and a selection (issue 15); the selection language
-      // (--filter) does not exist yet, so no command line can ask for it.
-      program.warn("--all-namespaces needs -a and a selection (--filter, not yet available)")
+    if let option = selection.firstOption, plan.steps.isEmpty && plan.allOf.isEmpty {
+      program.warn("\(option) narrows what -a, -m/-q/-s or -M/-Q/-S name, and none was given: nothing to select from")
       program.tryHelp()
       return .failed
+    }
+    let posix =
+      ObjectKind.posixSections.contains { plan.allOf.contains($0) } || plan.steps.contains { $0.kind.family == .posix }
+    if let option = selection.firstOption, posix {
+      program.warn("\(option) selects System V objects only: POSIX columns are not in the filter language yet")
+      program.tryHelp()
+      return .failed
+    }
+    if allNamespaces {
+      // Removing across namespaces without a selection would empty every container; an id, key or name means a
+      // different object in each namespace.
+      guard selection.firstOption != nil, !plan.allOf.isEmpty, plan.steps.isEmpty else {
+        program.warn(
+          "--all-namespaces removes only with -a and a selection (--filter or a shorthand), and no ids, keys or names"
+        )
+        program.tryHelp()
+        return .failed
+      }
+      if plan.json {
+        program.warn("--all-namespaces does not write a --json report")
+        program.tryHelp()
+        return .failed
+      }
     }
     if case .file(let path) = namespace, SwipcrmWork.plan(plan).touchesSharedMemoryDirectory {
       program.warn(NamespaceOptions.noSharedMemoryDirectory(path))
       return .failed
     }
-    return .run(SwipcrmCommand(work: .plan(plan), namespace: namespace))
+    plan.selection = selection.expression
+    return .run(SwipcrmCommand(work: .plan(plan), namespace: namespace, allNamespaces: allNamespaces))
   }
 
   /// `swipcrm shm|msg|sem ID...`: every id is checked first; a bad one is reported (`invalid id: X`, the legacy
@@ -238,7 +275,7 @@ package enum SwipcrmCommandLine {
         bad = true
       }
     }
-    return bad ? .failed : .run(SwipcrmCommand(work: .legacy(kind, ids), namespace: namespace))
+    return bad ? .failed : .run(SwipcrmCommand(work: .legacy(kind, ids), namespace: namespace, allNamespaces: false))
   }
 
   private static func reportBadNumber(_ text: [UInt8], _ error: NumberError, program: Program) -> SwipcrmRequest {
@@ -261,10 +298,11 @@ package enum SwipcrmCommandLine {
       .init(
         "Options:",
         column: 32,
-        removalSpecs + [all, dryRun, verbose]
+        removalSpecs + [all, dryRun, verbose, json, ignoreMissing]
       ),
       .init(nil, column: 32, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
       .init(nil, column: 32, [CommonOptions.help, CommonOptions.version]),
+      .init("Selection options (narrow what -a and the ids and keys name):", column: 32, SelectionOptions.options),
     ],
     notes: [
       "Unlike util-linux ipcrm, for safe use in scripts:",

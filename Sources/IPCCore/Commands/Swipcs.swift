@@ -37,7 +37,10 @@ package enum Swipcs {
     to out: inout OutputBuffer
   ) -> Int32 {
     let catalog = place.catalog()
-    if options.processes { return showProcesses(options: options, catalog: catalog, program: program, to: &out) }
+    var filter = SnapshotFilter(options.selection, files: catalog.files, sysV: catalog.sysV)
+    if options.processes {
+      return showProcesses(options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+    }
     if !options.posixKinds.isEmpty {
       var status = showPosix(options, catalog: catalog, program: program, to: &out)
       let readSharedMemory = !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
@@ -45,12 +48,22 @@ package enum Swipcs {
       return status
     }
     if let columns = options.columns {
-      return showColumns(columns, options: options, catalog: catalog, program: program, to: &out)
+      return showColumns(columns, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
     }
     if let set = options.metrics {
-      return runMetrics(set, options: options, catalog: catalog, namespace: place.namespace, program: program, to: &out)
+      return runMetrics(
+        set,
+        options: options,
+        catalog: catalog,
+        namespace: place.namespace,
+        filter: &filter,
+        program: program,
+        to: &out
+      )
     }
-    if let id = options.id { return showDetail(id: id, options: options, catalog: catalog, program: program, to: &out) }
+    if let id = options.id {
+      return showDetail(id: id, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+    }
     // Only --human prints a decimal point; the locale is not loaded for the others (see ProcessLocale).
     let decimalPoint = options.unit == .human ? ProcessLocale.decimalPoint() : []
     let figures = FiguresText(
@@ -67,9 +80,10 @@ package enum Swipcs {
       // memory of a 96,000-object listing to one kind's rows.
       var snapshot = Snapshot()
       if case .list = options.view {
-        // ipcs's listing shows no namespace: its id is not read (issue 18).
-        snapshot = catalog.snapshot([kind], recordingNamespace: false)
+        // ipcs's listing shows no namespace: its id is not read (issue 18) unless a selection may need it.
+        snapshot = catalog.snapshot([kind], recordingNamespace: filter.selection != nil)
         report(snapshot.skipped, program: program)
+        filter.apply(&snapshot)
       }
       switch (options.view, kind) {
       case (.list(let format), .messageQueue): text.appendSection(snapshot.queues.rows, format: format, to: &out)
@@ -96,19 +110,19 @@ package enum Swipcs {
     _ columns: ColumnOptions,
     options: SwipcsOptions,
     catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
-    let (cells, time) = cellText(columns, options: options)
+    let cells = cellText(columns, options: options, now: filter.context.now)
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: catalog.files, processes: LiveProcesses(), sysV: catalog.sysV)
     writer.begin(to: &out)
     writeTables(
       columns,
       options: options,
       catalog: catalog,
       writer: &writer,
-      context: &context,
+      filter: &filter,
       program: program,
       to: &out
     )
@@ -116,19 +130,15 @@ package enum Swipcs {
     return 0
   }
 
-  /// The cell formats and the time now of a column view.
-  private static func cellText(_ columns: ColumnOptions, options: SwipcsOptions) -> (CellText, Timestamp) {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    let time = Timestamp(rawValue: Int64(now.tv_sec))
-    let cells = CellText(
+  /// The cell formats of a column view, its ages counted from `time`.
+  private static func cellText(_ columns: ColumnOptions, options: SwipcsOptions, now time: Timestamp) -> CellText {
+    CellText(
       bytes: options.unit == .bytes,
       timeFormat: columns.timeFormat ?? (columns.form == .json ? .iso : .short),
       numericPermissions: columns.numericPermissions,
       decimalPoint: ProcessLocale.decimalPoint(),
       now: time
     )
-    return (cells, time)
   }
 
   /// `--all-namespaces` in a column view: every namespace's tables.
@@ -145,9 +155,10 @@ package enum Swipcs {
   ) -> Int32 {
     var columns = columns
     columns.namespaceFirst = columns.form != .json
-    let (cells, time) = cellText(columns, options: options)
+    // The live sources act in the namespace the thread has entered.
+    var filter = SnapshotFilter(options.selection, files: LiveFiles(), sysV: LiveSysV())
+    let cells = cellText(columns, options: options, now: filter.context.now)
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
-    var context = RowContext(now: time, files: LiveFiles(), processes: LiveProcesses(), sysV: LiveSysV())
     if columns.form == .json {
       writer.jsonIndent = 6
       out.append("{\n   \"namespaces\": [")
@@ -171,7 +182,7 @@ package enum Swipcs {
         options: options,
         catalog: catalog,
         writer: &writer,
-        context: &context,
+        filter: &filter,
         program: program,
         to: &out
       )
@@ -227,7 +238,7 @@ package enum Swipcs {
     options: SwipcsOptions,
     catalog: LiveCatalog,
     writer: inout TableWriter,
-    context: inout RowContext,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) {
@@ -242,10 +253,10 @@ package enum Swipcs {
       }
     } else {
       for kind in options.sections {
-        let snapshot = catalog.snapshot([kind])
+        var snapshot = catalog.snapshot([kind])
         report(snapshot.skipped, program: program)
-        context.namespace = snapshot.namespace
-        context.processes.namespace = snapshot.namespace
+        // Also gives the row context the snapshot's namespace, which NS and the process columns read.
+        filter.apply(&snapshot)
         var indices = 0..<snapshot.count(kind)
         if let id = options.id {
           let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
@@ -261,7 +272,7 @@ package enum Swipcs {
         let getters = table.columns.map { $0.scope.applies(to: kind) ? $0.value : nil }
         writer.write(table, to: &out) { index, cells in
           let object = snapshot.object(kind, at: indices.lowerBound + index)
-          for getter in getters { cells.append(getter?(object, &context) ?? .notApplicable) }
+          for getter in getters { cells.append(getter?(object, &filter.context) ?? .notApplicable) }
         }
       }
     }
@@ -319,12 +330,15 @@ package enum Swipcs {
     id: Int32,
     options: SwipcsOptions,
     catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
     var text = DetailText(unit: options.unit, decimalPoint: options.unit == .human ? ProcessLocale.decimalPoint() : [])
-    let snapshot = catalog.snapshot(options.sections, recordingNamespace: false)
+    var snapshot = catalog.snapshot(options.sections, recordingNamespace: filter.selection != nil)
     report(snapshot.skipped, program: program)
+    // An object the selection leaves out is not found, as in every other view.
+    filter.apply(&snapshot)
     if var queue = find(id, in: snapshot.queues.rows) {
       // util-linux asks IPC_STAT for qbytes alone; without read permission that fails and it shows 0. A negative
       // id never gets that far.

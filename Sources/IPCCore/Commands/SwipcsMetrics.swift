@@ -9,11 +9,20 @@ extension Swipcs {
     options: SwipcsOptions,
     catalog: LiveCatalog,
     namespace: NamespaceID? = nil,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
     output(options, program: program, to: &out) { out in
-      writeMetrics(set, kinds: options.sections, catalog: catalog, namespace: namespace, program: program, to: &out)
+      writeMetrics(
+        set,
+        kinds: options.sections,
+        catalog: catalog,
+        namespace: namespace,
+        filter: &filter,
+        program: program,
+        to: &out
+      )
     }
   }
 
@@ -29,9 +38,18 @@ extension Swipcs {
   ) -> Int32 {
     var gathered: [GatheredMetrics] = []
     var unused = OutputBuffer()
+    // The live sources act in the namespace the thread has entered.
+    var filter = SnapshotFilter(options.selection, files: LiveFiles(), sysV: LiveSysV())
     let status = NamespaceWalk.forEach(program: program, to: &unused) { visit, _ in
       gathered.append(
-        gather(set, kinds: options.sections, catalog: visit.place.catalog(), namespace: visit.id, program: program)
+        gather(
+          set,
+          kinds: options.sections,
+          catalog: visit.place.catalog(),
+          namespace: visit.id,
+          filter: &filter,
+          program: program
+        )
       )
       return 0
     }
@@ -78,6 +96,7 @@ extension Swipcs {
     kinds: [ObjectKind],
     catalog: Catalog<SysV, Files>,
     namespace: NamespaceID?,
+    filter: inout SnapshotFilter,
     program: Program
   ) -> GatheredMetrics {
     var names = NameCache()
@@ -87,13 +106,16 @@ extension Swipcs {
     )
     let kernel = catalog.figures
     for kind in kinds {
-      let snapshot = catalog.snapshot([kind])
+      var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
+      filter.apply(&snapshot)
+      let orphans = orphanCount(snapshot, kind, context: &filter.context)
       switch kind {
       case .messageQueue:
         guard snapshot.queues.source != nil else { continue }
         let rows = snapshot.queues.rows
         gathered.metrics.add(rows, limits: kernel.messageQueueLimits())
+        gathered.metrics.queues?.orphaned = orphans
         if set == .objects {
           gathered.queues = PrometheusObjects(
             namespace: namespace,
@@ -105,6 +127,7 @@ extension Swipcs {
         guard snapshot.segments.source != nil else { continue }
         let rows = snapshot.segments.rows
         gathered.metrics.add(rows, limits: kernel.sharedMemoryLimits())
+        gathered.metrics.segments?.orphaned = orphans
         gathered.metrics.add(kernel.sharedMemoryUsage())
         if set == .objects {
           gathered.segments = PrometheusObjects(
@@ -117,6 +140,7 @@ extension Swipcs {
         guard snapshot.semaphoreSets.source != nil else { continue }
         let rows = snapshot.semaphoreSets.rows
         gathered.metrics.add(rows, limits: kernel.semaphoreLimits())
+        gathered.metrics.semaphoreSets?.orphaned = orphans
         if set == .objects {
           gathered.semaphoreSets = PrometheusObjects(
             namespace: namespace,
@@ -141,6 +165,7 @@ extension Swipcs {
     kinds: [ObjectKind],
     catalog: Catalog<SysV, Files>,
     namespace: NamespaceID? = nil,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) {
@@ -148,14 +173,17 @@ extension Swipcs {
     var names = NameCache()
     var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
     for kind in kinds {
-      let snapshot = catalog.snapshot([kind])
+      var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
+      filter.apply(&snapshot)
+      let orphans = orphanCount(snapshot, kind, context: &filter.context)
       switch kind {
       case .messageQueue:
         // No source answered: the kernel has no message queues (or none can be read), so no series.
         guard snapshot.queues.source != nil else { continue }
         let rows = snapshot.queues.rows
         metrics.add(rows, limits: kernel.messageQueueLimits())
+        metrics.queues?.orphaned = orphans
         if set == .objects {
           PrometheusText.appendObjects(
             [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
@@ -166,6 +194,7 @@ extension Swipcs {
         guard snapshot.segments.source != nil else { continue }
         let rows = snapshot.segments.rows
         metrics.add(rows, limits: kernel.sharedMemoryLimits())
+        metrics.segments?.orphaned = orphans
         metrics.add(kernel.sharedMemoryUsage())
         if set == .objects {
           PrometheusText.appendObjects(
@@ -177,6 +206,7 @@ extension Swipcs {
         guard snapshot.semaphoreSets.source != nil else { continue }
         let rows = snapshot.semaphoreSets.rows
         metrics.add(rows, limits: kernel.semaphoreLimits())
+        metrics.semaphoreSets?.orphaned = orphans
         if set == .objects {
           PrometheusText.appendObjects(
             [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
@@ -191,6 +221,17 @@ extension Swipcs {
       if let name = names.userName(UserID(rawValue: uid)) { metrics.userNames[uid] = name }
     }
     PrometheusText.appendSummary([(namespace, metrics)], to: &out)
+  }
+
+  /// How many of `snapshot`'s objects of `kind` ORPHANED says yes of (one scan of /proc for the attachments,
+  /// each recorded pid judged once).
+  static func orphanCount(_ snapshot: Snapshot, _ kind: ObjectKind, context: inout RowContext) -> UInt64 {
+    guard kind.family == .systemV else { return 0 }
+    var count: UInt64 = 0
+    for index in 0..<snapshot.count(kind) where ColumnRegistry.orphaned(snapshot.object(kind, at: index), &context) {
+      count += 1
+    }
+    return count
   }
 
   /// The user names of the owners of `rows`, where the passwd database has one.

@@ -74,13 +74,12 @@ extension Swipcs {
   static func showProcesses(
     options: SwipcsOptions,
     catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
     let view = options.columns ?? ColumnOptions()
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    let time = Timestamp(rawValue: Int64(now.tv_sec))
+    let time = filter.context.now
     let cells = CellText(
       bytes: options.unit == .bytes,
       timeFormat: view.timeFormat ?? .short,
@@ -89,13 +88,13 @@ extension Swipcs {
       now: time
     )
     var writer = TableWriter(form: view.form, headings: view.headings, truncate: view.truncate, cells: cells)
-    var context = RowContext(now: time, files: catalog.files, processes: LiveProcesses(), sysV: catalog.sysV)
     var rows: [[CellValue]] = []
     var incomplete = 0
     for kind in options.sections {
-      let snapshot = catalog.snapshot([kind])
+      var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
-      context.processes.namespace = snapshot.namespace
+      // The objects the selection selects; the row context takes the snapshot's namespace.
+      filter.apply(&snapshot)
       var indices = 0..<snapshot.count(kind)
       if let id = options.id {
         let found = indices.first { snapshot.object(kind, at: $0).id == id }
@@ -104,11 +103,12 @@ extension Swipcs {
       }
       for index in indices {
         let object = snapshot.object(kind, at: index)
-        let (holders, complete) = ProcessView.holders(of: object, context: &context)
+        let (holders, complete) = ProcessView.holders(of: object, context: &filter.context)
         if !complete { incomplete += 1 }
         for holder in holders {
           let user: CellValue =
-            holder.user.map { .text(context.names.userName($0) ?? Array(String($0.rawValue).utf8)) } ?? .text(nil)
+            holder.user.map { .text(filter.context.names.userName($0) ?? Array(String($0.rawValue).utf8)) }
+            ?? .text(nil)
           rows.append([
             .text(Array(kind.typeWord.utf8)), object.id.map { .integer(Int64($0)) } ?? .notApplicable,
             object.key.map { .key($0) } ?? .notApplicable, .pid(holder.pid), user,

@@ -13,6 +13,8 @@ package struct IPCMetrics: Sendable, Equatable {
     package var limit: UInt64?
     /// Objects per owner uid.
     package var owners: [UInt32: UInt64] = [:]
+    /// The objects ORPHANED says yes of: nothing alive uses them or waits on them.
+    package var orphaned: UInt64 = 0
 
     package init() {}
   }
@@ -173,6 +175,14 @@ package enum PrometheusText {
       for (kind, figures) in kinds(metrics) {
         if let limit = figures.limit { family.sample(ns: ns, kind: kind, limit, to: &out) }
       }
+    }
+
+    family = Family(
+      "ipc_orphaned_objects",
+      help: "System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind."
+    )
+    for (ns, metrics) in all {
+      for (kind, figures) in kinds(metrics) { family.sample(ns: ns, kind: kind, figures.orphaned, to: &out) }
     }
 
     family = Family(

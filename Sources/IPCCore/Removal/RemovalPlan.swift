@@ -15,6 +15,12 @@ package struct RemovalStep: Equatable, Sendable {
   package var target: RemovalTarget
   /// Whether a `-v` came before it (util-linux's `-v` acts on the removals after it).
   package var verbose: Bool
+
+  package init(kind: ObjectKind, target: RemovalTarget, verbose: Bool) {
+    self.kind = kind
+    self.target = target
+    self.verbose = verbose
+  }
 }
 
 /// Everything a checked command line asks for, before anything is removed.
@@ -26,6 +32,12 @@ package struct RemovalPlan: Equatable, Sendable {
   /// Any `-v` anywhere makes `-a` verbose, as in util-linux.
   package var verbose = false
   package var dryRun = false
+  /// `--filter` and the shorthands, ANDed: narrows what the steps and `-a` name.
+  package var selection: FilterExpression?
+  /// `--json`: a report of every object's outcome on stdout.
+  package var json = false
+  /// `--ignore-missing`: an id or key that does not exist is not a failure.
+  package var ignoreMissing = false
 
   package init() {}
 }

@@ -51,15 +51,43 @@ package struct RemovalReporter {
     out.flushIfFull()
   }
 
-  package mutating func report(_ failure: Failure, _ subject: Subject) {
+  /// A failure in ipcrm's words.
+  ///
+  /// With `predicted` (a dry run) it is prefixed by `would fail: `. Either counts.
+  package mutating func report(_ failure: Failure, _ subject: Subject, predicted: Bool = false) {
     let word = "\(subject.word)"
-    switch failure {
-    case .permissionDenied: program.warn("permission denied for \(word) (\(subject.shown))")
-    case .invalid: program.warn("invalid \(word) (\(subject.shown))")
-    case .alreadyRemoved: program.warn("already removed \(word) (\(subject.shown))")
-    case .illegal: program.warn("illegal \(word) (\(subject.shown))")
-    }
+    let text: Message =
+      switch failure {
+      case .permissionDenied: "permission denied for \(word) (\(subject.shown))"
+      case .invalid: "invalid \(word) (\(subject.shown))"
+      case .alreadyRemoved: "already removed \(word) (\(subject.shown))"
+      case .illegal: "illegal \(word) (\(subject.shown))"
+      }
+    program.warn(predicted ? "would fail: \(text)" : text)
     failures += 1
+  }
+
+  /// `--dry-run`'s line for an object it would remove: `would remove shared memory segment 5 (key 0x00001234,
+  /// owner root)`.
+  package func wouldRemove(_ object: IPCObject, owner name: [UInt8]?, to out: inout OutputBuffer) {
+    let owner = name ?? Array(String(object.ownership.owner.rawValue).utf8)
+    // System V objects only: the POSIX dry run names its objects by name (`wouldRemove(_:name:)`).
+    out.append(Message("would remove \(object.kind.objectNoun) \(object.id ?? -1) (key ").bytes)
+    out.appendHexKey(object.key?.bitPattern ?? 0)
+    out.append(Message(", owner \(owner))\n").bytes)
+    out.flushIfFull()
+  }
+
+  /// The same, for an object that could not be read.
+  package func wouldRemove(_ kind: ObjectKind, id: Int32, to out: inout OutputBuffer) {
+    out.append(Message("would remove \(kind.objectNoun) \(id)\n").bytes)
+    out.flushIfFull()
+  }
+
+  /// An object left alone because of the selection (not a failure): `skipped shared memory segment 5: it does
+  /// not match the selection`.
+  package func skipped(_ kind: ObjectKind, id: Int32, reason: Message) {
+    program.warn("skipped \(kind.objectNoun) \(id): \(reason)")
   }
 
   /// `id failed: <strerror>` (or `key failed`): an errno ipcrm has no message for ends the run.
@@ -116,5 +144,52 @@ package struct RemovalReporter {
   /// The old form's closing line, printed only when every id went.
   package func allDeleted(to out: inout OutputBuffer) {
     out.append("resource(s) deleted\n")
+  }
+}
+
+extension RemovalReporter {
+  /// `--json`'s report: the expression, whether it was a dry run, one entry per object with its outcome, and the
+  /// count of each outcome.
+  package static func appendJSON(
+    _ records: [RemovalRecord],
+    filter: [UInt8]?,
+    dryRun: Bool,
+    names: inout NameCache,
+    to out: inout OutputBuffer
+  ) {
+    out.append("{\n   \"filter\": ")
+    if let filter { CellText.appendJSONString(filter, to: &out) } else { out.append("null") }
+    out.append(",\n   \"dry-run\": ")
+    out.append(dryRun ? "true" : "false")
+    out.append(",\n   \"objects\": [")
+    for (index, record) in records.enumerated() {
+      out.append(index == 0 ? "\n      {" : ",\n      {")
+      out.append(Message("\"kind\": \"\(record.kind.typeWord)\", \"id\": ").bytes)
+      if let id = record.id { out.appendDecimal(id) } else { out.append("null") }
+      out.append(", \"key\": ")
+      if let key = record.key {
+        out.append(UInt8(ascii: "\""))
+        out.appendHexKey(key.bitPattern)
+        out.append(UInt8(ascii: "\""))
+      } else {
+        out.append("null")
+      }
+      out.append(", \"owner\": ")
+      if let owner = record.owner {
+        CellText.appendJSONString(names.userName(owner) ?? Array(String(owner.rawValue).utf8), to: &out)
+        out.append(", \"uid\": ")
+        out.appendDecimal(owner.rawValue)
+      } else {
+        out.append("null, \"uid\": null")
+      }
+      out.append(Message(", \"outcome\": \"\(record.outcome.rawValue)\"}").bytes)
+      out.flushIfFull()
+    }
+    out.append(records.isEmpty ? "],\n   \"totals\": {" : "\n   ],\n   \"totals\": {")
+    for (index, outcome) in RemovalOutcome.allCases.enumerated() {
+      let count = records.lazy.filter { $0.outcome == outcome }.count
+      out.append(Message("\(index == 0 ? "" : ", ")\"\(outcome.rawValue)\": \(count)").bytes)
+    }
+    out.append("}\n}\n")
   }
 }

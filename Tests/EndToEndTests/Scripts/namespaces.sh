@@ -105,8 +105,14 @@ expect "both" 1 "ipcs: mutually exclusive arguments: --ns --all-namespaces
 Try 'ipcs --help' for more information." "$new/ipcs" --ns "$pa" --all-namespaces
 expect "-i everywhere" 1 "ipcs: --all-namespaces cannot be used with -i: an id names an object of one namespace (use --ns)
 Try 'ipcs --help' for more information." "$new/ipcs" --all-namespaces -m -i 0
-expect "swipcrm everywhere" 1 "ipcrm: --all-namespaces needs -a and a selection (--filter, not yet available)
-Try 'ipcrm --help' for more information." "$new/ipcrm" --all-namespaces -a
+refusal="ipcrm: --all-namespaces removes only with -a and a selection (--filter or a shorthand), and no ids, keys or names
+Try 'ipcrm --help' for more information."
+expect "swipcrm everywhere, no selection" 1 "$refusal" "$new/ipcrm" --all-namespaces -a
+expect "swipcrm everywhere, no -a" 1 "ipcrm: --filter narrows what -a, -m/-q/-s or -M/-Q/-S name, and none was given: nothing to select from
+Try 'ipcrm --help' for more information." "$new/ipcrm" --all-namespaces --filter 'ID >= 0'
+expect "swipcrm everywhere, an id" 1 "$refusal" "$new/ipcrm" --all-namespaces -a -m 0 --filter 'ID >= 0'
+expect "swipcrm everywhere, --json" 1 "ipcrm: --all-namespaces does not write a --json report
+Try 'ipcrm --help' for more information." "$new/ipcrm" --all-namespaces -a --json --filter 'ID >= 0'
 
 # Privilege: uid 65534 can open neither root's namespaces nor enter its own other one; nothing is printed or done.
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -159,6 +165,35 @@ same "objects left after old form" nsenter --ipc -t "$ref" /usr/bin/ipcs -- nsen
 # Refused removals removed nothing; no removal reached another namespace.
 snapshot > "$work/after"
 cmp -s "$work/before" "$work/after" || fail "other namespaces changed: $(diff "$work/before" "$work/after" | head -5)"
+
+# swipcrm --all-namespaces -a shm --filter: in two fresh namespaces filled alike, the one segment of that key goes
+# (first only shown by -n); every other object of every namespace stays.
+hold x1 "$fixture" --seed 31 --count 5 -- sh -c "$block" "$work/x1"
+x1=$held
+hold x2 "$fixture" --seed 31 --count 5 -- sh -c "$block" "$work/x2"
+x2=$held
+key=$(nsenter --ipc -t "$x1" /usr/bin/ipcs -m | awk '$1 ~ /^0x/ && $1 != "0x00000000" { print $1; exit }')
+[[ -n $key ]] || fail "no segment with a key in the fixture"
+everything() { for p in /proc/[0-9]*; do stat -L -c %i "$p/ns/ipc" 2> /dev/null; done | sort -u | while read -r ns; do
+  pid=$(for p in /proc/[0-9]*; do [[ $(stat -L -c %i "$p/ns/ipc" 2> /dev/null) == "$ns" ]] && { echo "${p#/proc/}"; break; }; done)
+  echo "== $ns"; nsenter --ipc -t "$pid" /usr/bin/ipcs; done; }
+everything > "$work/every.before"
+"$new/ipcrm" --all-namespaces -n -a shm --filter "KEY == $key" > "$work/dry.out" 2> "$work/dry.err" || fail "dry run everywhere: $(cat "$work/dry.err")"
+everything | cmp -s - "$work/every.before" || fail "the dry run everywhere removed something"
+[[ $(grep -c "^would remove shared memory segment [0-9]* (key $key, owner root)$" "$work/dry.out") == 2 ]] ||
+  fail "dry run everywhere said: $(cat "$work/dry.out")"
+[[ $(grep -c '^==== IPC namespace ' "$work/dry.out") == "$(for p in /proc/[0-9]*; do stat -L -c %i "$p/ns/ipc" 2> /dev/null; done | sort -u | wc -l)" ]] ||
+  fail "dry run everywhere: not one header per namespace"
+"$new/ipcrm" --all-namespaces -a shm --filter "KEY == $key" > /dev/null 2> "$work/rm.err" || fail "removal everywhere: $(cat "$work/rm.err")"
+for pid in "$x1" "$x2"; do
+  [[ -z $(nsenter --ipc -t "$pid" /usr/bin/ipcs -m | awk -v k="$key" '$1 == k') ]] || fail "segment $key left in the namespace of $pid"
+done
+everything > "$work/every.after"
+# The two segments are attached (by the fixture), so the kernel marks them dest with key 0 until detached.
+changes=$(diff "$work/every.before" "$work/every.after" | grep '^[<>]')
+[[ $(grep -c '^<' <<< "$changes") == 2 && $(grep -c "^< $key " <<< "$changes") == 2 &&
+  $(grep '^>' <<< "$changes" | grep -vc '^> 0x00000000 .* dest *$') == 0 ]] ||
+  fail "removal everywhere changed more than the two segments: $(tr '\n' '|' <<< "$changes")"
 
 # --all-namespaces: each namespace once, under its header, with exactly what nsenter + ipcs shows there.
 for mode in "" "-m" "-l" "-u" "-q -c"; do

@@ -10,7 +10,7 @@
 # is reported once the kernel counts it as waiting. The one wait on the clock (the pid-reuse case) waits for an
 # absolute time, because the reuse rule's resolution is the second.
 set -u
-S=$1 H=$2 W=$3
+S=$1 H=$2 W=$3 R=$4
 cd "$W" || exit 2
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 started=()
@@ -212,6 +212,27 @@ done
 check "nested a attached" "[]" "$(jq -c --argjson id "$id_a" '.sharedmemory[] | select(.id == $id) | .attached' <<< "$nested")"
 check "nested a complete" false \
   "$(jq -c --argjson id "$id_a" '.sharedmemory[] | select(.id == $id) | ."attached-complete"' <<< "$nested")"
+
+# The selection shorthands on the process columns (issue 13 with issue 14): --dead-creator is CPID-ALIVE false
+# (d exited, e's pid reused; a's creator is alive), --orphaned is ORPHANED true, in swipcs and in swipcrm's dry run.
+dead=$("$S" -m --dead-creator -o ID --raw --noheadings | sort -n | tr '\n' ' ')
+check "--dead-creator is CPID-ALIVE == false" \
+  "$("$S" -m --json -o ID,CPID-ALIVE | jq -r '.sharedmemory[] | select(."cpid-alive" == false) | .id' | sort -n | tr '\n' ' ')" "$dead"
+check "--dead-creator takes d and e, not a" "yes yes no" \
+  "$(for id in "$id_d" "$id_e" "$id_a"; do [[ " $dead" == *" $id "* ]] && echo -n "yes " || echo -n "no "; done | sed 's/ $//')"
+check "--orphaned: the orphans" "$(printf '%s\n' "m$id_d" "m$id_e" "q$id_q1" "q$id_q3" "s$id_s1" | sort | tr '\n' ' ')" \
+  "$("$S" --orphaned --json -o ID,KIND | jq -r '.[][] | {shm: "m", msg: "q", sem: "s"}[.kind] + (.id | tostring)' | sort | tr '\n' ' ')"
+check "swipcrm -n --orphaned: the orphans" "$(printf '%s\n' "m$id_d" "m$id_e" "q$id_q1" "q$id_q3" "s$id_s1" | sort | tr '\n' ' ')" \
+  "$("$R" -n -a --orphaned | awk '{ for (i = 1; i <= NF; i++) if ($i == "(key") print ($(i - 2) == "segment" ? "m" : $(i - 2) == "queue" ? "q" : "s") $(i - 1) }' | sort | tr '\n' ' ')"
+
+# The metrics count the same orphans (issue 17's orphan family), and --filter narrows them too.
+for kind in shm msg sem; do
+  check "metrics: orphaned $kind" \
+    "$("$S" --json -o ID,KIND,ORPHANED | jq --arg k "$kind" '[.[][] | select(.kind == $k and .orphaned)] | length')" \
+    "$("$S" --prometheus | awk -v k="ipc_orphaned_objects{kind=\"$kind\"}" '$1 == k { print $2 }')"
+done
+check "metrics: orphaned shm with --dead-creator" 2 \
+  "$("$S" --prometheus --dead-creator | awk '$1 == "ipc_orphaned_objects{kind=\"shm\"}" { print $2 }')"
 
 # --processes: who holds what.
 check "processes -m -i a" "$pid_a root attached,creator,last" \
