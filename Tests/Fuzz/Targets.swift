@@ -117,7 +117,7 @@ func checkTable<Row>(
     return
   }
   let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropFirst()
-  let dataLines = lines.filter { line in line.contains { ![0x20, 0x09, 0x0d].contains($0) } }.count
+  let dataLines = lines.filter { line in line.contains { !CommandLineNumber.isSpace($0) } }.count
   guard table.rows.count + table.skipped.count == dataLines else {
     fatalError("\(table.rows.count) rows + \(table.skipped.count) skipped != \(dataLines) data lines")
   }
@@ -145,7 +145,7 @@ func checkTable<Row>(
   guard header == format.header || header == Array(format.header.prefix(format.required)) else { return }
   let skippedLines = Set(table.skipped.map(\.line))
   var rows = table.rows[...]
-  for (offset, line) in lines.enumerated() where line.contains(where: { ![0x20, 0x09, 0x0d].contains($0) }) {
+  for (offset, line) in lines.enumerated() where line.contains(where: { !CommandLineNumber.isSpace($0) }) {
     if skippedLines.contains(offset + 2) { continue }
     guard let row = rows.popFirst() else { fatalError("fewer rows than lines") }
     let expected = values(row)

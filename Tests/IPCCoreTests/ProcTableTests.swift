@@ -102,6 +102,17 @@ struct ProcTableTests {
     #expect([set.operationTime, set.changeTime].map { $0?.rawValue ?? 0 } == [-1, .max])
   }
 
+  /// Fields are separated by whatever `sscanf` skips, vertical tab and form feed too (found by the fuzz target).
+  @Test func everyScanfSpaceSeparatesFields() throws {
+    let table = try SharedMemorySegment.parseProcFile(try fixture("proc-shm-scanf-spaces.txt"), file: "shm")
+    #expect(table.skipped.isEmpty)
+    let row = try #require(table.rows.first)
+    #expect(row.id == 7)
+    #expect(row.key == IPCKey(rawValue: 4660))
+    #expect(row.ownership.mode.accessBits == 0o600)
+    #expect(row.changeTime == Timestamp(kernelValue: 795_383_152))
+  }
+
   @Test func aMissingRequiredColumnRejectsTheFile() throws {
     #expect(throws: ProcParseError(file: "shm", line: 1, reason: "the header has no 'nattch' column")) {
       try SharedMemorySegment.parseProcFile(try fixture("malformed-missing-column.txt"), file: "shm")

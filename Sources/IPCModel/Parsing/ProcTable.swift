@@ -137,7 +137,9 @@ package enum ProcTableParser {
   }
 
   /// The whitespace-separated fields of a line (the kernel pads with spaces; widths are only minimums).
+  ///
+  /// Whitespace is what util-linux's `sscanf` skips: space and `\t \n \v \f \r` (the fuzz target found `\v`).
   package static func fields(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-    line.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    line.split(whereSeparator: CommandLineNumber.isSpace)
   }
 }
