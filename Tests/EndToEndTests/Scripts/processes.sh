@@ -257,6 +257,16 @@ done
 strace -f -qq -e trace=openat -o "$W/trace" "$S" -m -o ID,CPID-ALIVE > /dev/null
 check "/proc/PID read for CPID-ALIVE" yes "$(grep -qE "\"/proc/$pid_a\"" "$W/trace" && echo yes)"
 
+# swipcrm -a --orphaned removes exactly the orphans (as root, which reads the queue waiters): every other object
+# stays, the segments live processes have attached among them.
+"$S" --json -o ID,KIND,ORPHANED | jq -r '.[][] | select(.orphaned | not) | .kind + " " + (.id | tostring)' | sort > "$W/kept.expected"
+"$R" -a --orphaned > /dev/null 2> "$W/orphans.err"
+check "swipcrm -a --orphaned: exit status and messages" "0 " "$? $(cat "$W/orphans.err")"
+"$S" --json -o ID,KIND | jq -r '.[][] | .kind + " " + (.id | tostring)' | sort > "$W/kept"
+check "swipcrm -a --orphaned: everything else stays" "$(cat "$W/kept.expected")" "$(cat "$W/kept")"
+check "swipcrm -a --orphaned: no orphan left" "" "$("$S" --orphaned -o ID --raw --noheadings)"
+check "swipcrm -a --orphaned: the attached segment a stays" "$id_a" "$("$S" -m -o ID --raw --noheadings | grep -x "$id_a")"
+
 # Each holder has inherited the fifo ends of those started before it: stop them in reverse order.
 for pid in "$waiter_q4" "$waiter_s2"; do kill -KILL "$pid"; done
 for name in s4 s2 q5 q4 h e c b a; do stop $name; done
