@@ -48,12 +48,14 @@ while [ $i -lt "$runs" ]; do
   time_once prometheus "$swipcs" --prometheus
   time_once textfile "$swipcs" --textfile "$work/ipc.prom"
   time_once objects "$swipcs" --prometheus=objects
+  time_once orphans "$swipcs" --prometheus=orphans
   i=$((i + 1))
 done
 report listing "$swipcs"
 report prometheus "$swipcs" --prometheus
 report textfile "$swipcs" --textfile "$work/ipc.prom"
 report objects "$swipcs" --prometheus=objects
+report orphans "$swipcs" --prometheus=orphans
 INNER
 )
 
@@ -68,4 +70,5 @@ echo "$results" | awk '
     printf "--prometheus            = %.3f (target <= 1.2), peak %.1f MiB (target <= 16 MiB)\n", t["prometheus"] / t["listing"], m["prometheus"] / 1024
     printf "--textfile              = %.3f, peak %.1f MiB\n", t["textfile"] / t["listing"], m["textfile"] / 1024
     printf "--prometheus=objects    = %.3f, peak %.1f MiB\n", t["objects"] / t["listing"], m["objects"] / 1024
+    printf "--prometheus=orphans    = %.3f, peak %.1f MiB\n", t["orphans"] / t["listing"], m["orphans"] / 1024
   }'

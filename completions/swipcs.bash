@@ -55,7 +55,7 @@ _swipcs() {
     return
   fi
   if [[ $before == --prometheus ]] && ((attached)); then
-    mapfile -t COMPREPLY < <(compgen -W objects -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "objects orphans" -- "$cur")
     return
   fi
   # Every word but the one being completed, before or after it, names kinds (-m, -qi, --shmems, -a); whether the

@@ -102,8 +102,8 @@ struct CompletionTests {
       Case(line: "swipcrm --dr", expected: .words(["--dry-run"])),
       Case(line: "swipcs --h", expected: .words(["--help", "--human"])),
       Case(line: "swipcs -i 1 --sh", expected: .words(["--shmems"])),
-      Case(line: "swipcs --prometheus=", expected: .words(["objects"]), fishPrefix: "--prometheus="),
-      Case(line: "swipcs --prometheus=o", expected: .words(["objects"]), fishPrefix: "--prometheus="),
+      Case(line: "swipcs --prometheus=", expected: .words(["objects", "orphans"]), fishPrefix: "--prometheus="),
+      Case(line: "swipcs --prometheus=ob", expected: .words(["objects"]), fishPrefix: "--prometheus="),
       // --filter: the column names, for the name being typed at the end of the expression.
       Case(line: "swipcs --filter NAT", expected: .words(["NATTCH"])),
       Case(line: "swipcs -m --filter NSE", expected: .words(["NSEMS"])),

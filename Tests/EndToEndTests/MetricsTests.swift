@@ -445,7 +445,10 @@ struct MetricsTests {
       ("-l --textfile x.prom", "swipcs: --textfile cannot be combined with --limits\n"),
       ("--textfile x.prom --prometheus -c", "swipcs: --prometheus cannot be combined with --creator\n"),
       ("-m -i 0 --prometheus", "swipcs: --prometheus cannot be combined with --id\n"),
-      ("--prometheus=foo", "swipcs: unknown --prometheus argument: 'foo' (only 'objects')\n"),
+      (
+        "--prometheus=foo",
+        "swipcs: unknown --prometheus argument: 'foo' (only 'objects' and 'orphans', comma-separated)\n"
+      ),
       ("--textfile", "swipcs: option '--textfile' requires an argument\nTry 'swipcs --help' for more information.\n"),
       (
         "--p",

@@ -119,9 +119,7 @@ struct PrometheusTextTests {
         ipc_objects_limit{kind="sem"} 10
         # HELP ipc_orphaned_objects System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.
         # TYPE ipc_orphaned_objects gauge
-        ipc_orphaned_objects{kind="msg"} 0
         ipc_orphaned_objects{kind="shm"} 2
-        ipc_orphaned_objects{kind="sem"} 0
         # HELP ipc_usage_ratio Use of a kernel limit, 0 to 1, by resource as lsipc -g names it.
         # TYPE ipc_usage_ratio gauge
         ipc_usage_ratio{resource="MSGMNI"} 6.25e-05
@@ -226,9 +224,6 @@ struct PrometheusTextTests {
         # HELP ipc_objects System V IPC objects in the namespace, by kind.
         # TYPE ipc_objects gauge
         ipc_objects{kind="shm"} 0
-        # HELP ipc_orphaned_objects System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.
-        # TYPE ipc_orphaned_objects gauge
-        ipc_orphaned_objects{kind="shm"} 0
         # HELP ipc_shm_bytes Bytes of all shared memory segments (the sum of their sizes).
         # TYPE ipc_shm_bytes gauge
         ipc_shm_bytes 0

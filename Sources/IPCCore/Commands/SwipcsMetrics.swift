@@ -109,14 +109,14 @@ extension Swipcs {
       var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
       filter.apply(&snapshot)
-      let orphans = orphanCount(snapshot, kind, context: &filter.context)
+      let orphans = set.orphans ? orphanCount(snapshot, kind, context: &filter.context) : nil
       switch kind {
       case .messageQueue:
         guard snapshot.queues.source != nil else { continue }
         let rows = snapshot.queues.rows
         gathered.metrics.add(rows, limits: kernel.messageQueueLimits())
         gathered.metrics.queues?.orphaned = orphans
-        if set == .objects {
+        if set.objects {
           gathered.queues = PrometheusObjects(
             namespace: namespace,
             rows: rows,
@@ -129,7 +129,7 @@ extension Swipcs {
         gathered.metrics.add(rows, limits: kernel.sharedMemoryLimits())
         gathered.metrics.segments?.orphaned = orphans
         gathered.metrics.add(kernel.sharedMemoryUsage())
-        if set == .objects {
+        if set.objects {
           gathered.segments = PrometheusObjects(
             namespace: namespace,
             rows: rows,
@@ -141,7 +141,7 @@ extension Swipcs {
         let rows = snapshot.semaphoreSets.rows
         gathered.metrics.add(rows, limits: kernel.semaphoreLimits())
         gathered.metrics.semaphoreSets?.orphaned = orphans
-        if set == .objects {
+        if set.objects {
           gathered.semaphoreSets = PrometheusObjects(
             namespace: namespace,
             rows: rows,
@@ -176,7 +176,7 @@ extension Swipcs {
       var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
       filter.apply(&snapshot)
-      let orphans = orphanCount(snapshot, kind, context: &filter.context)
+      let orphans = set.orphans ? orphanCount(snapshot, kind, context: &filter.context) : nil
       switch kind {
       case .messageQueue:
         // No source answered: the kernel has no message queues (or none can be read), so no series.
@@ -184,7 +184,7 @@ extension Swipcs {
         let rows = snapshot.queues.rows
         metrics.add(rows, limits: kernel.messageQueueLimits())
         metrics.queues?.orphaned = orphans
-        if set == .objects {
+        if set.objects {
           PrometheusText.appendObjects(
             [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
             to: &out
@@ -196,7 +196,7 @@ extension Swipcs {
         metrics.add(rows, limits: kernel.sharedMemoryLimits())
         metrics.segments?.orphaned = orphans
         metrics.add(kernel.sharedMemoryUsage())
-        if set == .objects {
+        if set.objects {
           PrometheusText.appendObjects(
             [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
             to: &out
@@ -207,7 +207,7 @@ extension Swipcs {
         let rows = snapshot.semaphoreSets.rows
         metrics.add(rows, limits: kernel.semaphoreLimits())
         metrics.semaphoreSets?.orphaned = orphans
-        if set == .objects {
+        if set.objects {
           PrometheusText.appendObjects(
             [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
             to: &out

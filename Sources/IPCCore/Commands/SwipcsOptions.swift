@@ -70,8 +70,9 @@ package enum SwipcsCommandLine {
   static let prometheus = OptionSpec(
     "prometheus",
     code: 257,
-    argument: .optional("[=objects]"),
-    help: "print metrics in the Prometheus text format"
+    argument: .optional("[=objects,orphans]"),
+    help: "print metrics in the Prometheus text format",
+    completion: .words(["objects", "orphans"])
   )
   static let textfile = OptionSpec(
     "textfile",
@@ -153,10 +154,12 @@ package enum SwipcsCommandLine {
       case prometheus:
         switch argument {
         case nil: options.metrics = .summary
-        case Array("objects".utf8)?: options.metrics = .objects
-        case let word?:
-          program.warn("unknown --prometheus argument: '\(word)' (only 'objects')")
-          return .failed
+        case let words?:
+          guard let set = MetricsSet(words: words) else {
+            program.warn("unknown --prometheus argument: '\(words)' (only 'objects' and 'orphans', comma-separated)")
+            return .failed
+          }
+          options.metrics = set
         }
         metricsOption = prometheus
       case textfile:

@@ -13,8 +13,8 @@ package struct IPCMetrics: Sendable, Equatable {
     package var limit: UInt64?
     /// Objects per owner uid.
     package var owners: [UInt32: UInt64] = [:]
-    /// The objects ORPHANED says yes of: nothing alive uses them or waits on them.
-    package var orphaned: UInt64 = 0
+    /// The objects ORPHANED says yes of (nothing alive uses them or waits on them); nil when not counted.
+    package var orphaned: UInt64?
 
     package init() {}
   }
@@ -116,11 +116,30 @@ package struct PrometheusObjects<Row: SystemVObject> {
 }
 
 /// Which series `--prometheus` writes.
-package enum MetricsSet: Sendable, Equatable {
-  /// The bounded families: per kind, per limit, per owner.
-  case summary
-  /// Those, and series for every object (`--prometheus=objects`).
-  case objects
+package struct MetricsSet: Sendable, Equatable {
+  /// Series for every object (`--prometheus=objects`).
+  package var objects = false
+  /// `ipc_orphaned_objects` (`--prometheus=orphans`): reads /proc, so asked for, not always paid.
+  package var orphans = false
+
+  package init(objects: Bool = false, orphans: Bool = false) {
+    self.objects = objects
+    self.orphans = orphans
+  }
+
+  /// The bounded families only: per kind, per limit, per owner.
+  package static let summary = MetricsSet()
+
+  /// `objects,orphans` and either alone; nil for anything else.
+  package init?(words: [UInt8]) {
+    for word in words.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+      switch String(decoding: word, as: UTF8.self) {
+      case "objects": objects = true
+      case "orphans": orphans = true
+      default: return nil
+      }
+    }
+  }
 }
 
 /// The Prometheus text exposition format (version 0.0.4) of `IPCMetrics` and of single objects: values in, bytes
@@ -182,7 +201,9 @@ package enum PrometheusText {
       help: "System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind."
     )
     for (ns, metrics) in all {
-      for (kind, figures) in kinds(metrics) { family.sample(ns: ns, kind: kind, figures.orphaned, to: &out) }
+      for (kind, figures) in kinds(metrics) {
+        if let orphaned = figures.orphaned { family.sample(ns: ns, kind: kind, orphaned, to: &out) }
+      }
     }
 
     family = Family(

@@ -229,10 +229,11 @@ check "swipcrm -n --orphaned: the orphans" "$(printf '%s\n' "m$id_d" "m$id_e" "q
 for kind in shm msg sem; do
   check "metrics: orphaned $kind" \
     "$("$S" --json -o ID,KIND,ORPHANED | jq --arg k "$kind" '[.[][] | select(.kind == $k and .orphaned)] | length')" \
-    "$("$S" --prometheus | awk -v k="ipc_orphaned_objects{kind=\"$kind\"}" '$1 == k { print $2 }')"
+    "$("$S" --prometheus=orphans | awk -v k="ipc_orphaned_objects{kind=\"$kind\"}" '$1 == k { print $2 }')"
 done
+check "metrics: no orphan family unless asked" 0 "$("$S" --prometheus=objects | grep -c ipc_orphaned_objects)"
 check "metrics: orphaned shm with --dead-creator" 2 \
-  "$("$S" --prometheus --dead-creator | awk '$1 == "ipc_orphaned_objects{kind=\"shm\"}" { print $2 }')"
+  "$("$S" --prometheus=objects,orphans --dead-creator | awk '$1 == "ipc_orphaned_objects{kind=\"shm\"}" { print $2 }')"
 
 # --processes: who holds what.
 check "processes -m -i a" "$pid_a root attached,creator,last" \
