@@ -107,12 +107,10 @@ package enum Swipcrm {
   /// The command line asks for `-a` and a selection, since removing across namespaces without one would empty
   /// every container, and for nothing else (no ids, keys or names, which mean something else in each namespace).
   static func removeInEveryNamespace(_ plan: RemovalPlan, program: Program, to out: inout OutputBuffer) -> Int32 {
+    // A selection takes System V kinds only (the command line refuses POSIX ones), so no /dev/shm is reached here.
     NamespaceWalk.forEach(program: program, to: &out) { visit, out in
       out.append(visit.header.bytes)
-      var status = runPlan(plan, catalog: visit.place.catalog(), program: program, to: &out)
-      let touched = !plan.allOf.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
-      if touched && !visit.place.confirmSharedMemoryDirectory(program: program) { status = 1 }
-      return status
+      return runPlan(plan, catalog: visit.place.catalog(), program: program, to: &out)
     }
   }
 

@@ -224,7 +224,7 @@ package enum SwipcrmCommandLine {
     let posix =
       ObjectKind.posixSections.contains { plan.allOf.contains($0) } || plan.steps.contains { $0.kind.family == .posix }
     if let option = selection.firstOption, posix {
-      program.warn("\(option) selects System V objects only: POSIX columns are not in the filter language yet")
+      program.warn(SelectionOptions.posixRefusal(option))
       program.tryHelp()
       return .failed
     }

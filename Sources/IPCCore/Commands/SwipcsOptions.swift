@@ -270,7 +270,7 @@ package enum SwipcsCommandLine {
       return .failed
     }
     if let option = selection.firstOption, !options.posixKinds.isEmpty {
-      program.warn("\(option) selects System V objects only: POSIX columns are not in the filter language yet")
+      program.warn(SelectionOptions.posixRefusal(option))
       program.tryHelp()
       return .failed
     }

@@ -152,6 +152,11 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
     self.procDirectory = procDirectory
   }
 
+  /// The IPC namespace the catalog reads (the inode of `namespacePath`); nil where it cannot be read.
+  package func namespace() -> NamespaceID? {
+    files.inode(namespacePath).map(NamespaceID.init(rawValue:))
+  }
+
   /// The objects of `kinds`, each System V kind from the first source that answers.
   ///
   /// - Parameters:
@@ -162,9 +167,7 @@ package struct Catalog<SysV: SysVSource, Files: FileSource> {
   /// - Returns: the objects of each kind, and the `/proc` lines left out.
   package func snapshot(_ kinds: some Sequence<ObjectKind>, recordingNamespace: Bool = true) -> Snapshot {
     var snapshot = Snapshot()
-    if recordingNamespace {
-      snapshot.namespace = files.inode(namespacePath).map(NamespaceID.init(rawValue:))
-    }
+    if recordingNamespace { snapshot.namespace = namespace() }
     for kind in kinds {
       switch kind {
       case .messageQueue: snapshot.queues = listing(MessageQueue.self)

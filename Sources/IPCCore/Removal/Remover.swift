@@ -114,7 +114,7 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   /// Gives the selection's row context the IPC namespace the catalog reads: the process columns look only at
   /// processes of that namespace.
   package mutating func readNamespace() {
-    let namespace = catalog.files.inode(catalog.namespacePath).map(NamespaceID.init(rawValue:))
+    let namespace = catalog.namespace()
     context.namespace = namespace
     context.processes.namespace = namespace
   }
