@@ -120,7 +120,7 @@ complete -c swipcs -l notruncate -d "don't truncate output"
 complete -c swipcs -l time-format -x -a 'short full iso' -d 'display dates in short, full or iso format'
 complete -c swipcs -s P -l numeric-perms -d 'print numeric permissions (PERMS column)'
 complete -c swipcs -s g -l global -d 'info about system-wide usage'
-complete -c swipcs -l prometheus -f -a 'objects orphans' -d 'print metrics in the Prometheus text format'
+complete -c swipcs -l prometheus -f -a 'objects orphans' -d 'print Prometheus metrics (objects, orphans)'
 complete -c swipcs -l textfile -r -F -d 'write the metrics to file, replacing it atomically'
 complete -c swipcs -l ns -x -a '(__swipcs_namespace_pids)' -d 'act in the IPC namespace of a process or nsfs file'
 complete -c swipcs -l all-namespaces -d 'act in every IPC namespace in use'

@@ -314,7 +314,7 @@ package enum SwipcrmCommandLine {
       " - -a without a type removes System V objects only: POSIX types are named",
       "   (\"-a pshm\"); a name is checked first, and in /dev/shm only a regular file",
       "   of the kind named is removed, never a symbolic link or what it points to.",
-      "--all-namespaces is refused until a selection (--filter) exists.",
+      "--all-namespaces removes only with -a and a selection, and no ids or keys.",
     ]
   )
 }

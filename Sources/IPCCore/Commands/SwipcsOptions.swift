@@ -70,8 +70,8 @@ package enum SwipcsCommandLine {
   static let prometheus = OptionSpec(
     "prometheus",
     code: 257,
-    argument: .optional("[=objects,orphans]"),
-    help: "print metrics in the Prometheus text format",
+    argument: .optional("[=<list>]"),
+    help: "Prometheus metrics; <list>: objects,orphans",
     completion: .words(["objects", "orphans"])
   )
   static let textfile = OptionSpec(
