@@ -99,61 +99,18 @@ extension Swipcs {
     filter: inout SnapshotFilter,
     program: Program
   ) -> GatheredMetrics {
-    var names = NameCache()
-    var gathered = GatheredMetrics(
-      namespace: namespace,
-      metrics: IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
-    )
-    let kernel = catalog.figures
-    for kind in kinds {
-      var snapshot = catalog.snapshot([kind])
-      report(snapshot.skipped, program: program)
-      filter.apply(&snapshot)
-      let orphans = set.orphans ? orphanCount(snapshot, kind, context: &filter.context) : nil
-      switch kind {
-      case .messageQueue:
-        guard snapshot.queues.source != nil else { continue }
-        let rows = snapshot.queues.rows
-        gathered.metrics.add(rows, limits: kernel.messageQueueLimits())
-        gathered.metrics.queues?.orphaned = orphans
-        if set.objects {
-          gathered.queues = PrometheusObjects(
-            namespace: namespace,
-            rows: rows,
-            userNames: userNames(of: rows, names: &names)
-          )
-        }
-      case .sharedMemorySegment:
-        guard snapshot.segments.source != nil else { continue }
-        let rows = snapshot.segments.rows
-        gathered.metrics.add(rows, limits: kernel.sharedMemoryLimits())
-        gathered.metrics.segments?.orphaned = orphans
-        gathered.metrics.add(kernel.sharedMemoryUsage())
-        if set.objects {
-          gathered.segments = PrometheusObjects(
-            namespace: namespace,
-            rows: rows,
-            userNames: userNames(of: rows, names: &names)
-          )
-        }
-      case .semaphoreSet:
-        guard snapshot.semaphoreSets.source != nil else { continue }
-        let rows = snapshot.semaphoreSets.rows
-        gathered.metrics.add(rows, limits: kernel.semaphoreLimits())
-        gathered.metrics.semaphoreSets?.orphaned = orphans
-        if set.objects {
-          gathered.semaphoreSets = PrometheusObjects(
-            namespace: namespace,
-            rows: rows,
-            userNames: userNames(of: rows, names: &names)
-          )
-        }
-      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
-        continue
-      }
+    var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
+    var kept: [KindObjects] = []
+    read(set, kinds: kinds, catalog: catalog, namespace: namespace, filter: &filter, program: program, into: &metrics) {
+      kept.append($0)
     }
-    for uid in gathered.metrics.ownerIDs {
-      if let name = names.userName(UserID(rawValue: uid)) { gathered.metrics.userNames[uid] = name }
+    var gathered = GatheredMetrics(namespace: namespace, metrics: metrics)
+    for objects in kept {
+      switch objects {
+      case .queues(let queues): gathered.queues = queues
+      case .segments(let segments): gathered.segments = segments
+      case .semaphoreSets(let sets): gathered.semaphoreSets = sets
+      }
     }
     return gathered
   }
@@ -169,50 +126,64 @@ extension Swipcs {
     program: Program,
     to out: inout OutputBuffer
   ) {
+    var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
+    read(set, kinds: kinds, catalog: catalog, namespace: namespace, filter: &filter, program: program, into: &metrics) {
+      switch $0 {
+      case .queues(let queues): PrometheusText.appendObjects([queues], to: &out)
+      case .segments(let segments): PrometheusText.appendObjects([segments], to: &out)
+      case .semaphoreSets(let sets): PrometheusText.appendObjects([sets], to: &out)
+      }
+    }
+    PrometheusText.appendSummary([(namespace, metrics)], to: &out)
+  }
+
+  /// One kind's objects for the per-object series (`=objects`).
+  enum KindObjects {
+    case queues(PrometheusObjects<MessageQueue>)
+    case segments(PrometheusObjects<SharedMemorySegment>)
+    case semaphoreSets(PrometheusObjects<SemaphoreSet>)
+  }
+
+  /// Reads `kinds` one at a time into `metrics` (counts and sums, the owners' names) and, for `=objects`, hands
+  /// each kind's objects to `objects` before the next kind is read.
+  private static func read<SysV: SysVSource, Files: FileSource>(
+    _ set: MetricsSet,
+    kinds: [ObjectKind],
+    catalog: Catalog<SysV, Files>,
+    namespace: NamespaceID?,
+    filter: inout SnapshotFilter,
+    program: Program,
+    into metrics: inout IPCMetrics,
+    objects: (KindObjects) -> Void
+  ) {
     let kernel = catalog.figures
     var names = NameCache()
-    var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
+    func kept<Row: SystemVObject>(_ rows: [Row]) -> PrometheusObjects<Row> {
+      PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))
+    }
     for kind in kinds {
       var snapshot = catalog.snapshot([kind])
       report(snapshot.skipped, program: program)
       filter.apply(&snapshot)
       let orphans = set.orphans ? orphanCount(snapshot, kind, context: &filter.context) : nil
+      // No source answered: the kernel has none of the kind (or none can be read), so no series.
       switch kind {
       case .messageQueue:
-        // No source answered: the kernel has no message queues (or none can be read), so no series.
         guard snapshot.queues.source != nil else { continue }
-        let rows = snapshot.queues.rows
-        metrics.add(rows, limits: kernel.messageQueueLimits())
+        metrics.add(snapshot.queues.rows, limits: kernel.messageQueueLimits())
         metrics.queues?.orphaned = orphans
-        if set.objects {
-          PrometheusText.appendObjects(
-            [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
-            to: &out
-          )
-        }
+        if set.objects { objects(.queues(kept(snapshot.queues.rows))) }
       case .sharedMemorySegment:
         guard snapshot.segments.source != nil else { continue }
-        let rows = snapshot.segments.rows
-        metrics.add(rows, limits: kernel.sharedMemoryLimits())
+        metrics.add(snapshot.segments.rows, limits: kernel.sharedMemoryLimits())
         metrics.segments?.orphaned = orphans
         metrics.add(kernel.sharedMemoryUsage())
-        if set.objects {
-          PrometheusText.appendObjects(
-            [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
-            to: &out
-          )
-        }
+        if set.objects { objects(.segments(kept(snapshot.segments.rows))) }
       case .semaphoreSet:
         guard snapshot.semaphoreSets.source != nil else { continue }
-        let rows = snapshot.semaphoreSets.rows
-        metrics.add(rows, limits: kernel.semaphoreLimits())
+        metrics.add(snapshot.semaphoreSets.rows, limits: kernel.semaphoreLimits())
         metrics.semaphoreSets?.orphaned = orphans
-        if set.objects {
-          PrometheusText.appendObjects(
-            [PrometheusObjects(namespace: namespace, rows: rows, userNames: userNames(of: rows, names: &names))],
-            to: &out
-          )
-        }
+        if set.objects { objects(.semaphoreSets(kept(snapshot.semaphoreSets.rows))) }
       case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
         continue  // POSIX kinds have no metrics yet: --prometheus selects System V kinds only.
       }
@@ -220,7 +191,6 @@ extension Swipcs {
     for uid in metrics.ownerIDs {
       if let name = names.userName(UserID(rawValue: uid)) { metrics.userNames[uid] = name }
     }
-    PrometheusText.appendSummary([(namespace, metrics)], to: &out)
   }
 
   /// How many of `snapshot`'s objects of `kind` ORPHANED says yes of (one scan of /proc for the attachments,

@@ -181,28 +181,23 @@ package enum PrometheusText {
       return present.compactMap { kind, figures in figures.map { (kind, $0) } }
     }
 
-    var family = Family("ipc_objects", help: "System V IPC objects in the namespace, by kind.")
-    for (ns, metrics) in all {
-      for (kind, figures) in kinds(metrics) { family.sample(ns: ns, kind: kind, figures.objects, to: &out) }
-    }
-
-    family = Family(
-      "ipc_objects_limit",
-      help: "The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI)."
-    )
-    for (ns, metrics) in all {
-      for (kind, figures) in kinds(metrics) {
-        if let limit = figures.limit { family.sample(ns: ns, kind: kind, limit, to: &out) }
-      }
-    }
-
-    family = Family(
-      "ipc_orphaned_objects",
-      help: "System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind."
-    )
-    for (ns, metrics) in all {
-      for (kind, figures) in kinds(metrics) {
-        if let orphaned = figures.orphaned { family.sample(ns: ns, kind: kind, orphaned, to: &out) }
+    // The families with one sample per kind; nil leaves the kind's sample out.
+    let byKind: [(StaticString, String, (IPCMetrics.Kind) -> UInt64?)] = [
+      ("ipc_objects", "System V IPC objects in the namespace, by kind.", { $0.objects }),
+      ("ipc_objects_limit", "The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI).", { $0.limit }),
+      (
+        "ipc_orphaned_objects",
+        "System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.",
+        { $0.orphaned }
+      ),
+    ]
+    var family: Family
+    for (name, help, value) in byKind {
+      family = Family(name, help: help)
+      for (ns, metrics) in all {
+        for (kind, figures) in kinds(metrics) {
+          if let value = value(figures) { family.sample(ns: ns, kind: kind, value, to: &out) }
+        }
       }
     }
 
