@@ -253,16 +253,14 @@ package enum Swipcs {
       }
     } else {
       for kind in options.sections {
-        var snapshot = catalog.snapshot([kind])
-        report(snapshot.skipped, program: program)
-        // Also gives the row context the snapshot's namespace, which NS and the process columns read.
-        filter.apply(&snapshot)
-        var indices = 0..<snapshot.count(kind)
-        if let id = options.id {
-          let found = id < 0 ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
-          indices = found.map { $0..<($0 + 1) } ?? 0..<0
-          if found == nil { program.warn("id \(id) not found") }
-        }
+        let (snapshot, indices) = shownObjects(
+          kind,
+          options: options,
+          catalog: catalog,
+          filter: &filter,
+          program: program,
+          negativeIDIsFirst: true
+        )
         let table = Table(
           name: ColumnRegistry.tableName(kind),
           columns: columns.columns(for: kind),
@@ -276,6 +274,32 @@ package enum Swipcs {
         }
       }
     }
+  }
+
+  /// One kind's objects as a view shows them: read, the lines left out reported, the selection applied (which
+  /// also gives the row context the snapshot's namespace, for NS and the process columns), and with `-i` only the
+  /// object of that id, or a message that there is none.
+  ///
+  /// `negativeIDIsFirst`: util-linux's column views take a negative id as the first object.
+  static func shownObjects(
+    _ kind: ObjectKind,
+    options: SwipcsOptions,
+    catalog: LiveCatalog,
+    filter: inout SnapshotFilter,
+    program: Program,
+    negativeIDIsFirst: Bool
+  ) -> (Snapshot, Range<Int>) {
+    var snapshot = catalog.snapshot([kind])
+    report(snapshot.skipped, program: program)
+    filter.apply(&snapshot)
+    var indices = 0..<snapshot.count(kind)
+    if let id = options.id {
+      let found =
+        id < 0 && negativeIDIsFirst ? indices.first : indices.first { snapshot.object(kind, at: $0).id == id }
+      indices = found.map { $0..<($0 + 1) } ?? 0..<0
+      if found == nil { program.warn("id \(id) not found") }
+    }
+    return (snapshot, indices)
   }
 
   /// Lists the POSIX kinds asked for (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).

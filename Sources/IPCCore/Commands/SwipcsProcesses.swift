@@ -91,16 +91,14 @@ extension Swipcs {
     var rows: [[CellValue]] = []
     var incomplete = 0
     for kind in options.sections {
-      var snapshot = catalog.snapshot([kind])
-      report(snapshot.skipped, program: program)
-      // The objects the selection selects; the row context takes the snapshot's namespace.
-      filter.apply(&snapshot)
-      var indices = 0..<snapshot.count(kind)
-      if let id = options.id {
-        let found = indices.first { snapshot.object(kind, at: $0).id == id }
-        indices = found.map { $0..<($0 + 1) } ?? 0..<0
-        if found == nil { program.warn("id \(id) not found") }
-      }
+      let (snapshot, indices) = shownObjects(
+        kind,
+        options: options,
+        catalog: catalog,
+        filter: &filter,
+        program: program,
+        negativeIDIsFirst: false
+      )
       for index in indices {
         let object = snapshot.object(kind, at: index)
         let (holders, complete) = ProcessView.holders(of: object, context: &filter.context)
