@@ -9,6 +9,11 @@ package enum ColumnRegistry {
   private static let shm: ColumnScope = .kinds([.sharedMemorySegment])
   private static let msg: ColumnScope = .kinds([.messageQueue])
   private static let sem: ColumnScope = .kinds([.semaphoreSet])
+  private static let posix: ColumnScope = .kinds(Set(ObjectKind.posixSections))
+  /// SIZE: System V segments and POSIX shared memory.
+  private static let sizes: ColumnScope = .kinds([.sharedMemorySegment, .posixSharedMemory])
+  /// USEDBYTES and MSGS: queues of both families.
+  private static let queues: ColumnScope = .kinds([.messageQueue, .posixMessageQueue])
 
   /// lsipc's generic columns, then swipcs's.
   package static let generic: [Column] = [
@@ -52,15 +57,15 @@ package enum ColumnRegistry {
     Column("CTIME", "Time of the last change", scope: systemV, alignRight: true, json: .string) { object, _ in
       .time(object.changeTime)
     },
-    Column("KIND", "Kind of object (shm, msg, sem)", scope: .objects, json: .string) { object, _ in
+    Column("KIND", "Kind of object (shm, msg, sem, pshm, pmsg, psem)", scope: .objects, json: .string) { object, _ in
       .text(Array(object.kind.typeWord.utf8))
     },
-    Column("AGE", "Seconds since the last change", scope: systemV, alignRight: true, json: .number) {
+    Column("AGE", "Seconds since the last change (POSIX: MTIME)", scope: .objects, alignRight: true, json: .number) {
       object,
       context in
-      seconds(since: object.changeTime, now: context.now)
+      seconds(since: changed(object), now: context.now)
     },
-    Column("IDLE", "Seconds since the last activity", scope: systemV, alignRight: true, json: .number) {
+    Column("IDLE", "Seconds since the last activity", scope: .objects, alignRight: true, json: .number) {
       object,
       context in
       seconds(since: lastActivity(object), now: context.now)
@@ -87,8 +92,12 @@ package enum ColumnRegistry {
 
   /// lsipc's shared-memory columns, then swipcs's.
   package static let sharedMemory: [Column] = [
-    Column("SIZE", "Segment size", scope: shm, alignRight: true, json: .number) { object, _ in
-      segment(object).map { .size($0.size) } ?? .notApplicable
+    Column("SIZE", "Segment size", scope: sizes, alignRight: true, json: .number) { object, _ in
+      switch object {
+      case .sharedMemorySegment(let segment): .size(segment.size)
+      case .posixSharedMemory(let object): .size(object.size)
+      default: .notApplicable
+      }
     },
     Column("NATTCH", "Number of attached processes", scope: shm, alignRight: true, json: .number) { object, _ in
       segment(object).map { .count($0.attachCount) } ?? .notApplicable
@@ -145,11 +154,19 @@ package enum ColumnRegistry {
 
   /// lsipc's message-queue columns, then swipcs's.
   package static let messageQueue: [Column] = [
-    Column("USEDBYTES", "Bytes used", scope: msg, alignRight: true, json: .number) { object, _ in
-      queue(object).map { .size($0.usedBytes) } ?? .notApplicable
+    Column("USEDBYTES", "Bytes used", scope: queues, alignRight: true, json: .number) { object, _ in
+      switch object {
+      case .messageQueue(let queue): .size(queue.usedBytes)
+      case .posixMessageQueue(let queue): optionalSize(queue.usedBytes)
+      default: .notApplicable
+      }
     },
-    Column("MSGS", "Number of messages", scope: msg, json: .number) { object, _ in
-      queue(object).map { .count($0.messageCount) } ?? .notApplicable
+    Column("MSGS", "Number of messages", scope: queues, json: .number) { object, _ in
+      switch object {
+      case .messageQueue(let queue): .count(queue.messageCount)
+      case .posixMessageQueue(let queue): queue.messageCount.map { .count($0) } ?? .text(nil)
+      default: .notApplicable
+      }
     },
     Column("SEND", "Time of last msg sent", scope: msg, alignRight: true, json: .string) { object, _ in
       queue(object).map { .time($0.sendTime) } ?? .notApplicable
@@ -183,6 +200,23 @@ package enum ColumnRegistry {
     },
     Column("OTIME", "Time of the last operation", scope: sem, alignRight: true, json: .string) { object, _ in
       semaphoreSet(object).map { .time($0.operationTime) } ?? .notApplicable
+    },
+  ]
+
+  /// util-linux master lsipc's POSIX columns (`-M`, `-Q`, `-S` there; `--posix-*` here). SIZE, USEDBYTES and
+  /// MSGS are the System V kinds' columns, and apply to POSIX shared memory and queues too.
+  package static let posixColumns: [Column] = [
+    Column("NAME", "POSIX resource name", scope: posix, json: .string) { object, _ in
+      object.posix.map { .text($0.name.shown(object.kind)) } ?? .notApplicable
+    },
+    Column("MTIME", "Time of last action", scope: posix, alignRight: true, json: .string) { object, _ in
+      .time(object.modificationTime)
+    },
+    Column("SVAL", "Semaphore value", scope: .kinds([.posixSemaphore]), alignRight: true, json: .number) {
+      object,
+      _ in
+      guard case .posixSemaphore(let semaphore) = object else { return .notApplicable }
+      return semaphore.value.map { .integer(Int64($0)) } ?? .text(nil)
     },
   ]
 
@@ -228,11 +262,12 @@ package enum ColumnRegistry {
     ("Shared-memory columns (--shmems)", sharedMemory),
     ("Message-queue columns (--queues)", messageQueue),
     ("Semaphore columns (--semaphores)", semaphore),
+    ("POSIX columns (--posix-shmems, --posix-mqueues, --posix-semaphores)", posixColumns),
     ("Summary columns (--global)", global),
   ]
 
   /// Every object column.
-  package static let objectColumns: [Column] = generic + sharedMemory + messageQueue + semaphore
+  package static let objectColumns: [Column] = generic + sharedMemory + messageQueue + semaphore + posixColumns
 
   /// Every column, the `--global` ones included.
   package static let all: [Column] = objectColumns + global
@@ -252,7 +287,7 @@ package enum ColumnRegistry {
     case .messageQueue: "messages"
     case .sharedMemorySegment: "sharedmemory"
     case .semaphoreSet: "semaphores"
-    // No column view of the POSIX kinds yet; these are util-linux master lsipc's names.
+    // util-linux master lsipc's names.
     case .posixSharedMemory: "posix-sharedmemory"
     case .posixMessageQueue: "posix-messages"
     case .posixSemaphore: "posix-semaphores"
@@ -267,7 +302,10 @@ package enum ColumnRegistry {
         ["KEY", "ID", "PERMS", "OWNER", "SIZE", "NATTCH", "STATUS", "CTIME", "CPID", "LPID", "COMMAND"]
       case .messageQueue: ["KEY", "ID", "PERMS", "OWNER", "USEDBYTES", "MSGS", "LSPID", "LRPID"]
       case .semaphoreSet: ["KEY", "ID", "PERMS", "OWNER", "NSEMS"]
-      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: []  // no column view yet
+      // util-linux master lsipc's (`-M`, `-Q`, `-S`).
+      case .posixSharedMemory: ["NAME", "PERMS", "OWNER", "SIZE", "MTIME"]
+      case .posixMessageQueue: ["NAME", "PERMS", "OWNER", "MTIME", "USEDBYTES", "MSGS"]
+      case .posixSemaphore: ["NAME", "PERMS", "OWNER", "MTIME", "SVAL"]
       }
     return names.compactMap(column(named:))
   }
@@ -294,14 +332,20 @@ package enum ColumnRegistry {
     return .count(UInt64(max(0, now.rawValue - time.rawValue)))
   }
 
-  /// The newest activity: shm max(ATTACH, DETACH, CTIME), msg max(SEND, RECV, CTIME), sem max(OTIME, CTIME).
+  /// AGE's start: a System V object's CTIME, a POSIX object's MTIME (its file records no other change).
+  static func changed(_ object: IPCObject) -> Timestamp? {
+    object.kind.family == .posix ? object.modificationTime : object.changeTime
+  }
+
+  /// The newest activity: shm max(ATTACH, DETACH, CTIME), msg max(SEND, RECV, CTIME), sem max(OTIME, CTIME); a
+  /// POSIX object's MTIME.
   static func lastActivity(_ object: IPCObject) -> Timestamp? {
     let times: [Timestamp?] =
       switch object {
       case .sharedMemorySegment(let s): [s.attachTime, s.detachTime, s.changeTime]
       case .messageQueue(let q): [q.sendTime, q.receiveTime, q.changeTime]
       case .semaphoreSet(let s): [s.operationTime, s.changeTime]
-      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: []
+      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: [object.modificationTime]
       }
     return times.compactMap { $0 }.max()
   }

@@ -90,8 +90,33 @@ extension GlobalResource {
           ),
           GlobalResource("SEMVMX", "Semaphore max value", limit: UInt64(limits?.maxValue ?? 0)),
         ]
-      case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
-        break  // util-linux master's MQUMNI MQUMAX MQUMNB rows are not here yet.
+      case .posixMessageQueue:
+        // util-linux master's rows. MQUMNI counts the queues listed; where they cannot be listed (no private mqueue
+        // mount and no /dev/mqueue) its use is unknown, "-", where lsipc counts 0. MQUMAX and MQUMNB are the
+        // limits an unprivileged mq_open may ask for (`msgsize_max`, `msg_max`).
+        let limits = figures.posixQueueLimits()
+        let listed = snapshot.posixQueues.failure == nil
+        rows += [
+          GlobalResource(
+            "MQUMNI",
+            "Number of POSIX message queues",
+            limit: limits?.maxQueues ?? 0,
+            used: listed ? UInt64(snapshot.posixQueues.rows.count) : nil
+          ),
+          GlobalResource(
+            "MQUMAX",
+            "Max size of POSIX message (bytes)",
+            limit: limits?.maxMessageSize ?? 0,
+            inBytes: true
+          ),
+          GlobalResource(
+            "MQUMNB",
+            "Number of messages in POSIX message queue",
+            limit: limits?.maxMessagesPerQueue ?? 0
+          ),
+        ]
+      case .posixSharedMemory, .posixSemaphore:
+        break  // no limits of their own: files of /dev/shm, a tmpfs whose size limits them (df shows it)
       }
     }
     return rows

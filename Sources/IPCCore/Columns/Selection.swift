@@ -45,6 +45,9 @@ package final class Selection {
   private let queues: FilterProgram<MessageQueue>
   private let segments: FilterProgram<SharedMemorySegment>
   private let sets: FilterProgram<SemaphoreSet>
+  fileprivate let posixSharedMemory: FilterProgram<PosixSharedMemory>
+  fileprivate let posixQueues: FilterProgram<PosixMessageQueue>
+  fileprivate let posixSemaphores: FilterProgram<PosixSemaphore>
 
   /// Each object column's type in filters.
   ///
@@ -57,8 +60,11 @@ package final class Selection {
     ] {
       types[name] = .number
     }
-    for name in ["OWNER", "CUSER", "CGROUP", "USER", "GROUP", "KIND", "STATUS", "COMMAND"] { types[name] = .text }
-    for name in ["CTIME", "ATTACH", "DETACH", "SEND", "RECV", "OTIME"] { types[name] = .time }
+    for name in ["OWNER", "CUSER", "CGROUP", "USER", "GROUP", "KIND", "STATUS", "COMMAND", "NAME"] {
+      types[name] = .text
+    }
+    for name in ["CTIME", "ATTACH", "DETACH", "SEND", "RECV", "OTIME", "MTIME"] { types[name] = .time }
+    types["SVAL"] = .number
     types["ATTACHED"] = .text
     for name in ["ORPHANED", "ATTACHED-COMPLETE", "CPID-ALIVE", "LPID-ALIVE", "LSPID-ALIVE", "LRPID-ALIVE"] {
       types[name] = .boolean
@@ -79,6 +85,12 @@ package final class Selection {
     segments = try segmentCompiler.compile(expression)
     var setCompiler = Compiler<SemaphoreSet>(patterns: patterns)
     sets = try setCompiler.compile(expression)
+    var posixSharedMemoryCompiler = Compiler<PosixSharedMemory>(patterns: patterns)
+    posixSharedMemory = try posixSharedMemoryCompiler.compile(expression)
+    var posixQueueCompiler = Compiler<PosixMessageQueue>(patterns: patterns)
+    posixQueues = try posixQueueCompiler.compile(expression)
+    var posixSemaphoreCompiler = Compiler<PosixSemaphore>(patterns: patterns)
+    posixSemaphores = try posixSemaphoreCompiler.compile(expression)
     self.expression = expression
   }
 
@@ -88,8 +100,9 @@ package final class Selection {
     case .messageQueue(let queue): matches(queue, &context)
     case .sharedMemorySegment(let segment): matches(segment, &context)
     case .semaphoreSet(let set): matches(set, &context)
-    // POSIX columns are not in the filter language yet; the command lines refuse a selection with POSIX kinds.
-    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore: false
+    case .posixSharedMemory(let object): withUnsafePointer(to: object) { posixSharedMemory.evaluate($0, &context) }
+    case .posixMessageQueue(let queue): withUnsafePointer(to: queue) { posixQueues.evaluate($0, &context) }
+    case .posixSemaphore(let semaphore): withUnsafePointer(to: semaphore) { posixSemaphores.evaluate($0, &context) }
     }
   }
 
@@ -435,12 +448,12 @@ extension Compiler {
 
   func directNumber(_ name: String) -> Reader<Int128>? {
     switch name {
-    case "ID": return { row, _ in Int128(row.pointee.id) }
+    case "ID": return { row, _ in row.pointee.filterID }
     case "UID": return { row, _ in Int128(row.pointee.ownership.owner.rawValue) }
     case "GID": return { row, _ in Int128(row.pointee.ownership.group.rawValue) }
     case "CUID": return { row, _ in Int128(row.pointee.ownership.creator.rawValue) }
     case "CGID": return { row, _ in Int128(row.pointee.ownership.creatorGroup.rawValue) }
-    case "AGE": return { row, context in Self.seconds(row.pointee.changeTime, now: context.now) }
+    case "AGE": return { row, context in Self.seconds(row.pointee.ageStart, now: context.now) }
     case "IDLE": return { row, context in Self.seconds(row.pointee.lastActivity, now: context.now) }
     default:
       guard let index = Row.ownNumberIndex(name) else { return nil }
@@ -449,7 +462,7 @@ extension Compiler {
   }
 
   func directTime(_ name: String) -> Reader<Int128>? {
-    if name == "CTIME" { return { row, _ in row.pointee.changeTime.map { Int128($0.rawValue) } } }
+    if name == "CTIME" { return { row, _ in row.pointee.filterChangeTime.map { Int128($0.rawValue) } } }
     guard let index = Row.ownTimeIndex(name) else { return nil }
     return { row, _ in Row.ownTime(index, row).map { Int128($0.rawValue) } }
   }
@@ -570,7 +583,7 @@ extension Compiler {
     switch (left.type, left.column) {
     case (.text, let column?): side = reader(column, direct: directText(column.name), Self.text)
     case (.key, let column?):
-      side = reader(column, direct: { row, _ in Self.keyText(row.pointee.key.bitPattern) }) {
+      side = reader(column, direct: { row, _ in row.pointee.filterKey.map { Self.keyText(UInt32($0)) } }) {
         Self.key($0).map(Self.keyText)
       }
     case (.permissions, let column?):
@@ -715,7 +728,7 @@ extension Compiler {
 
   func keys(_ operand: Operand) throws(FilterSyntaxError) -> Side<Row, Int128> {
     if let column = operand.column {
-      return reader(column, direct: { row, _ in Int128(row.pointee.key.bitPattern) }) {
+      return reader(column, direct: { row, _ in row.pointee.filterKey }) {
         Self.key($0).map { Int128($0) }
       }
     }
@@ -794,6 +807,9 @@ package struct SnapshotFilter {
     Self.keep(&snapshot.queues.rows) { selection.matches(at: $0, &context) }
     Self.keep(&snapshot.segments.rows) { selection.matches(at: $0, &context) }
     Self.keep(&snapshot.semaphoreSets.rows) { selection.matches(at: $0, &context) }
+    Self.keep(&snapshot.posixSharedMemory.rows) { selection.posixSharedMemory.evaluate($0, &context) }
+    Self.keep(&snapshot.posixQueues.rows) { selection.posixQueues.evaluate($0, &context) }
+    Self.keep(&snapshot.posixSemaphores.rows) { selection.posixSemaphores.evaluate($0, &context) }
   }
 
   /// Keeps the rows `test` accepts, in their order, each tested where it lies (a row of a hundred bytes is not
@@ -825,12 +841,53 @@ extension Timestamp {
 ///
 /// Its own number and time columns (by a small index, so that the program reads them with a switch), and its
 /// newest activity (IDLE's start). A column not named here is read through the registry.
-private protocol FilterFields: SysVListable {
+private protocol FilterFields {
+  static var kind: ObjectKind { get }
+  var object: IPCObject { get }
+  var ownership: Ownership { get }
+  /// ID, KEY and CTIME: a System V object's; none for a POSIX object.
+  var filterID: Int128? { get }
+  var filterKey: Int128? { get }
+  var filterChangeTime: Timestamp? { get }
+  /// AGE's start: CTIME, or a POSIX object's MTIME.
+  var ageStart: Timestamp? { get }
   static func ownNumberIndex(_ column: String) -> UInt8?
   static func ownNumber(_ index: UInt8, _ row: UnsafePointer<Self>) -> Int128?
   static func ownTimeIndex(_ column: String) -> UInt8?
   static func ownTime(_ index: UInt8, _ row: UnsafePointer<Self>) -> Timestamp?
   var lastActivity: Timestamp? { get }
+}
+
+extension FilterFields where Self: SysVListable {
+  var filterID: Int128? { Int128(id) }
+  var filterKey: Int128? { Int128(key.bitPattern) }
+  var filterChangeTime: Timestamp? { changeTime }
+  var ageStart: Timestamp? { changeTime }
+}
+
+/// The POSIX kinds: no id, key or CTIME; AGE and IDLE count from MTIME; their own columns through the registry.
+extension FilterFields where Self: PosixObject {
+  var filterID: Int128? { nil }
+  var filterKey: Int128? { nil }
+  var filterChangeTime: Timestamp? { nil }
+  var ageStart: Timestamp? { modificationTime }
+  var lastActivity: Timestamp? { modificationTime }
+  static func ownNumberIndex(_ column: String) -> UInt8? { nil }
+  static func ownNumber(_ index: UInt8, _ row: UnsafePointer<Self>) -> Int128? { nil }
+  static func ownTimeIndex(_ column: String) -> UInt8? { nil }
+  static func ownTime(_ index: UInt8, _ row: UnsafePointer<Self>) -> Timestamp? { nil }
+}
+
+extension PosixSharedMemory: FilterFields {
+  var object: IPCObject { .posixSharedMemory(self) }
+}
+
+extension PosixMessageQueue: FilterFields {
+  var object: IPCObject { .posixMessageQueue(self) }
+}
+
+extension PosixSemaphore: FilterFields {
+  var object: IPCObject { .posixSemaphore(self) }
 }
 
 extension SharedMemorySegment: FilterFields {
@@ -963,16 +1020,16 @@ private final class FilterProgram<Row: FilterFields> {
   @inline(__always)
   private func read(_ field: ProgramField, _ row: UnsafePointer<Row>, now: Timestamp) -> Int128? {
     switch field {
-    case .id: Int128(row.pointee.id)
+    case .id: row.pointee.filterID
     case .uid: Int128(row.pointee.ownership.owner.rawValue)
     case .gid: Int128(row.pointee.ownership.group.rawValue)
     case .cuid: Int128(row.pointee.ownership.creator.rawValue)
     case .cgid: Int128(row.pointee.ownership.creatorGroup.rawValue)
-    case .age: row.pointee.changeTime.map { Int128(max(0, now.rawValue - $0.rawValue)) }
+    case .age: row.pointee.ageStart.map { Int128(max(0, now.rawValue - $0.rawValue)) }
     case .idle: row.pointee.lastActivity.map { Int128(max(0, now.rawValue - $0.rawValue)) }
-    case .key: Int128(row.pointee.key.bitPattern)
+    case .key: row.pointee.filterKey
     case .mode: Int128(row.pointee.ownership.mode.accessBits)
-    case .changeTime: row.pointee.changeTime.map { Int128($0.rawValue) }
+    case .changeTime: row.pointee.filterChangeTime.map { Int128($0.rawValue) }
     case .own(let index): Row.ownNumber(index, row)
     case .ownTime(let index): Row.ownTime(index, row).map { Int128($0.rawValue) }
     }

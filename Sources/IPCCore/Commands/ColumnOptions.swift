@@ -133,7 +133,11 @@ package struct ColumnOptions: Equatable, Sendable {
   private func chosenColumns(for kind: ObjectKind) -> [Column] {
     if case .replace(let names) = selection { return names.compactMap(ColumnRegistry.column(named:)) }
     var columns = ColumnRegistry.defaults(for: kind)
-    if creators { columns += ["CUID", "CGID", "UID", "GID"].compactMap(ColumnRegistry.column(named:)) }
+    if creators {
+      // A POSIX object is a file, with one owner: util-linux master's lsipc adds its creator columns only.
+      let names = kind.family == .posix ? ["CUID", "CGID"] : ["CUID", "CGID", "UID", "GID"]
+      columns += names.compactMap(ColumnRegistry.column(named:))
+    }
     if times {
       let command = columns.last?.name == "COMMAND" ? columns.removeLast() : nil
       let names: [String] =

@@ -11,16 +11,13 @@ package enum Swipcs {
   static func run(_ options: SwipcsOptions, program: Program, to out: inout OutputBuffer) -> Int32 {
     if options.allNamespaces {
       // The column views and the metrics make one document of every namespace; ipcs's text, one block each.
-      if let columns = options.columns, options.posixKinds.isEmpty {
+      if let columns = options.columns {
         return showColumnsEverywhere(columns, options: options, program: program, to: &out)
       }
       if let set = options.metrics {
         return runMetricsEverywhere(set, options: options, program: program, to: &out)
       }
-      var blocks = 0
       return NamespaceWalk.forEach(program: program, to: &out) { visit, out in
-        if blocks > 0 && !options.posixKinds.isEmpty { out.append("\n") }
-        blocks += 1
         out.append(visit.header.bytes)
         return runHere(options, place: visit.place, program: program, to: &out)
       }
@@ -41,14 +38,10 @@ package enum Swipcs {
     if options.processes {
       return showProcesses(options: options, catalog: catalog, filter: &filter, program: program, to: &out)
     }
-    if !options.posixKinds.isEmpty {
-      var status = showPosix(options, catalog: catalog, program: program, to: &out)
-      let readSharedMemory = !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
-      if readSharedMemory && !place.confirmSharedMemoryDirectory(program: program) { status = 1 }
-      return status
-    }
     if let columns = options.columns {
-      return showColumns(columns, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+      var status = showColumns(columns, options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+      if options.readsSharedMemoryDirectory && !place.confirmSharedMemoryDirectory(program: program) { status = 1 }
+      return status
     }
     if let set = options.metrics {
       return runMetrics(
@@ -97,7 +90,7 @@ package enum Swipcs {
       case (.summary, .sharedMemorySegment): figures.appendUsage(kernel.sharedMemoryUsage(), to: &out)
       case (.summary, .semaphoreSet): figures.appendUsage(kernel.semaphoreUsage(), to: &out)
       case (_, .posixMessageQueue), (_, .posixSharedMemory), (_, .posixSemaphore):
-        break  // never in options.sections: the POSIX listings are `showPosix`'s
+        break  // never in options.sections: the POSIX kinds have the column views only
       }
       out.append("\n")
     }
@@ -117,7 +110,7 @@ package enum Swipcs {
     let cells = cellText(columns, options: options, now: filter.context.now)
     var writer = TableWriter(form: columns.form, headings: columns.headings, truncate: columns.truncate, cells: cells)
     writer.begin(to: &out)
-    writeTables(
+    let status = writeTables(
       columns,
       options: options,
       catalog: catalog,
@@ -127,7 +120,7 @@ package enum Swipcs {
       to: &out
     )
     writer.end(to: &out)
-    return 0
+    return status
   }
 
   /// The cell formats of a column view, its ages counted from `time`.
@@ -177,7 +170,7 @@ package enum Swipcs {
       }
       writer.startGroup()
       let catalog = visit.place.catalog()
-      writeTables(
+      var status = writeTables(
         columns,
         options: options,
         catalog: catalog,
@@ -187,7 +180,10 @@ package enum Swipcs {
         to: &out
       )
       if columns.form == .json { out.append("\n      }") }
-      return 0
+      if options.readsSharedMemoryDirectory && !visit.place.confirmSharedMemoryDirectory(program: program) {
+        status = 1
+      }
+      return status
     }
     if columns.form == .json { out.append(visited == 0 ? "]\n}\n" : "\n   ]\n}\n") }
     return status
@@ -232,7 +228,7 @@ package enum Swipcs {
   }
 
   /// The tables of the namespace the thread is in: the `--global` table, or one table per kind, each kind read,
-  /// written and let go in turn.
+  /// written and let go in turn; 1 when a kind could not be read (said on stderr, its table left out), else 0.
   static func writeTables(
     _ columns: ColumnOptions,
     options: SwipcsOptions,
@@ -241,18 +237,19 @@ package enum Swipcs {
     filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
-  ) {
+  ) -> Int32 {
+    var status: Int32 = 0
     if columns.global {
-      let snapshot = catalog.snapshot(options.sections)
+      let snapshot = catalog.snapshot(options.tableKinds)
       report(snapshot.skipped, program: program)
-      var resources = GlobalResource.resources(options.sections, figures: catalog.figures, snapshot: snapshot)
+      var resources = GlobalResource.resources(options.tableKinds, figures: catalog.figures, snapshot: snapshot)
       for index in resources.indices { resources[index].namespace = snapshot.namespace }
       let table = Table(name: "ipclimits", columns: columns.globalColumns, count: resources.count)
       writer.write(table, to: &out) { index, cells in
         for column in table.columns { cells.append(column.globalValue(resources[index])) }
       }
     } else {
-      for kind in options.sections {
+      for kind in options.tableKinds {
         let (snapshot, indices) = shownObjects(
           kind,
           options: options,
@@ -261,6 +258,12 @@ package enum Swipcs {
           program: program,
           negativeIDIsFirst: true
         )
+        if let failure = snapshot.posixProblems(kind)?.failure {
+          out.flush()
+          program.warn(failure)
+          status = 1
+          continue
+        }
         let table = Table(
           name: ColumnRegistry.tableName(kind),
           columns: columns.columns(for: kind),
@@ -274,6 +277,7 @@ package enum Swipcs {
         }
       }
     }
+    return status
   }
 
   /// One kind's objects as a view shows them: read, the lines left out reported, the selection applied (which
@@ -291,6 +295,7 @@ package enum Swipcs {
   ) -> (Snapshot, Range<Int>) {
     var snapshot = catalog.snapshot([kind])
     report(snapshot.skipped, program: program)
+    for entry in snapshot.posixProblems(kind)?.skipped ?? [] { program.warn("\(entry.message); left out") }
     filter.apply(&snapshot)
     var indices = 0..<snapshot.count(kind)
     if let id = options.id {
@@ -300,45 +305,6 @@ package enum Swipcs {
       if found == nil { program.warn("id \(id) not found") }
     }
     return (snapshot, indices)
-  }
-
-  /// Lists the POSIX kinds asked for (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
-  ///
-  /// One table per kind, queues first, a blank line between tables. Exit status 1 when a kind could not be listed (the reason is on stderr); directory entries that
-  /// are no object (a symlink, a directory) are named on stderr and left out.
-  static func showPosix(
-    _ options: SwipcsOptions,
-    catalog: LiveCatalog,
-    program: Program,
-    to out: inout OutputBuffer
-  ) -> Int32 {
-    var text = PosixListingText(inBytes: options.unit == .bytes, decimalPoint: ProcessLocale.decimalPoint())
-    var status: Int32 = 0
-    var first = true
-    for kind in options.posixSections {
-      let snapshot = catalog.snapshot([kind])
-      let (failure, skipped): (Message?, [PosixSkippedEntry]) =
-        switch kind {
-        case .posixSharedMemory: (snapshot.posixSharedMemory.failure, snapshot.posixSharedMemory.skipped)
-        case .posixMessageQueue: (snapshot.posixQueues.failure, snapshot.posixQueues.skipped)
-        default: (snapshot.posixSemaphores.failure, snapshot.posixSemaphores.skipped)
-        }
-      for entry in skipped { program.warn("\(entry.message); left out") }
-      if let failure {
-        out.flush()
-        program.warn(failure)
-        status = 1
-        continue
-      }
-      if !first { out.append("\n") }
-      first = false
-      switch kind {
-      case .posixSharedMemory: text.append(snapshot.posixSharedMemory.rows, to: &out)
-      case .posixMessageQueue: text.append(snapshot.posixQueues.rows, to: &out)
-      default: text.append(snapshot.posixSemaphores.rows, to: &out)
-      }
-    }
-    return status
   }
 
   /// The object `-i id` names, as util-linux finds it: an exact id match, or for a negative id (which util-linux

@@ -9,7 +9,8 @@ package struct SwipcsOptions: Equatable, Sendable {
     case summary
   }
 
-  /// The kinds named (resource options accumulate); none given means all three.
+  /// The kinds named, System V and POSIX (resource options accumulate); none given means the three System V kinds
+  /// (and with `--global` the POSIX queues' limits too, as util-linux master's lsipc).
   package var kinds: ObjectKindSet = []
   package var view: View = .list(.standard)
   /// `--human` and `-b`: the last one wins.
@@ -22,9 +23,6 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var metrics: MetricsSet?
   /// `--textfile PATH`: the metrics go to PATH, replaced atomically, instead of stdout.
   package var textfile: [UInt8]?
-  /// The POSIX kinds named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`): when any is, swipcs lists
-  /// those instead of the System V kinds.
-  package var posixKinds: Set<ObjectKind> = []
   /// `--ns PID|PATH`: the last one wins.
   package var namespace: NamespaceTarget?
   /// `--all-namespaces`.
@@ -37,11 +35,18 @@ package struct SwipcsOptions: Equatable, Sendable {
 
   package init() {}
 
-  /// The kinds to show, in ipcs's order.
+  /// The System V kinds to show, in ipcs's order.
   package var sections: [ObjectKind] { ObjectKind.ipcsSections.filter(kinds.contains) }
 
-  /// The POSIX kinds to show: queues, shared memory, semaphores.
-  package var posixSections: [ObjectKind] { ObjectKind.posixSections.filter(posixKinds.contains) }
+  /// The kinds the column views show, one table each, in util-linux master lsipc's order: queues, shared memory,
+  /// semaphores, each System V kind before its POSIX counterpart.
+  package var tableKinds: [ObjectKind] { ObjectKind.tableOrder.filter(kinds.contains) }
+
+  /// Whether a POSIX kind was named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
+  package var hasPosix: Bool { !kinds.isDisjoint(with: ObjectKindSet(ObjectKind.posixSections)) }
+
+  /// Whether POSIX shared memory or semaphores, the files of `/dev/shm`, are shown.
+  package var readsSharedMemoryDirectory: Bool { !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]) }
 }
 
 /// The outcome of reading swipcs's command line.
@@ -99,8 +104,9 @@ package enum SwipcsCommandLine {
       processes,
     ] + ColumnOptions.options + [NamespaceOptions.ns, NamespaceOptions.allNamespaces] + SelectionOptions.swipcsOptions
 
-  /// The options a POSIX listing cannot be combined with: ipcs's kinds, views and `-i`.
-  static let systemVOnly: [OptionSpec] = [id, queues, shmems, semaphores, all, time, pid, creator, limits, summary]
+  /// The options a POSIX kind cannot be combined with: ipcs's views that have no column view, and `-i` (a POSIX
+  /// object has a name; `--filter 'NAME == "..."'` picks one).
+  static let systemVOnly: [OptionSpec] = [id, pid, limits, summary]
 
   /// Every option spelling swipcs accepts (the help, man page and completions must list the same set).
   package static var optionSpellings: Set<String> { options.spellings }
@@ -172,9 +178,9 @@ package enum SwipcsCommandLine {
       case posixShmems, posixMqueues, posixSemaphores:
         if firstPosix == nil { firstPosix = [posixShmems, posixMqueues, posixSemaphores].first { $0.code == code } }
         switch code {
-        case posixShmems: options.posixKinds.insert(.posixSharedMemory)
-        case posixMqueues: options.posixKinds.insert(.posixMessageQueue)
-        default: options.posixKinds.insert(.posixSemaphore)
+        case posixShmems: options.kinds.insert(.posixSharedMemory)
+        case posixMqueues: options.kinds.insert(.posixMessageQueue)
+        default: options.kinds.insert(.posixSemaphore)
         }
       case NamespaceOptions.ns:
         guard let target = NamespaceOptions.target(argument ?? [], program: program) else { return .failed }
@@ -195,6 +201,10 @@ package enum SwipcsCommandLine {
           return .failed
         }
       }
+    }
+    if firstPosix != nil && !options.processes && metricsOption == nil && firstSystemV == nil {
+      // The POSIX kinds are shown in the column views only: named alone, in its table form with lsipc's columns.
+      columnView = true
     }
     if columnView {
       switch options.view {
@@ -242,23 +252,16 @@ package enum SwipcsCommandLine {
       return .failed
     }
     if let posix = firstPosix {
-      // In util-linux's words (`err_exclusive_options`); the POSIX listings have neither ipcs's views nor -i, and
-      // no column view or metrics yet.
-      if let systemV = firstSystemV ?? metricsOption {
+      // In util-linux's words (`err_exclusive_options`): the POSIX kinds have neither ipcs's fixed views nor -i,
+      // and no metrics or process view yet.
+      if let systemV = firstSystemV ?? metricsOption ?? (options.processes ? processes : nil) {
         program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
         return .failed
       }
-      if columnView {
-        program.warn("--\(posix.long) has no column view yet (-o, --json, --raw, ...)")
-        return .failed
-      }
-      if case .file(let path) = options.namespace,
-        !options.posixKinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
-      {
+      if case .file(let path) = options.namespace, options.readsSharedMemoryDirectory {
         program.warn(NamespaceOptions.noSharedMemoryDirectory(path))
         return .failed
       }
-      return .run(options)
     }
     if options.id != nil && options.kinds.count != 1 {
       program.warn("when using an ID, a single resource must be specified")
@@ -269,12 +272,12 @@ package enum SwipcsCommandLine {
       program.tryHelp()
       return .failed
     }
-    if let option = selection.firstOption, !options.posixKinds.isEmpty {
-      program.warn(SelectionOptions.posixRefusal(option))
-      program.tryHelp()
-      return .failed
+    if options.kinds.isEmpty {
+      options.kinds = ObjectKindSet(ObjectKind.ipcsSections)
+      // util-linux master's `lsipc -g` adds the POSIX queues' limits (MQUMNI, MQUMAX, MQUMNB) after the System V
+      // queues'; POSIX shared memory and semaphores have none.
+      if options.columns?.global == true { options.kinds.insert(.posixMessageQueue) }
     }
-    if options.kinds.isEmpty { options.kinds = ObjectKindSet(ObjectKind.ipcsSections) }
     options.selection = selection.expression
     return .run(options)
   }

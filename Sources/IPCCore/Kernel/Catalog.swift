@@ -41,6 +41,17 @@ package struct Snapshot: Sendable {
 
   package init() {}
 
+  /// For a POSIX kind, what its listing could not show: the reason it could not be listed at all, and the directory
+  /// entries that are no object; nil for a System V kind.
+  package func posixProblems(_ kind: ObjectKind) -> (failure: Message?, skipped: [PosixSkippedEntry])? {
+    switch kind {
+    case .messageQueue, .sharedMemorySegment, .semaphoreSet: nil
+    case .posixMessageQueue: (posixQueues.failure, posixQueues.skipped)
+    case .posixSharedMemory: (posixSharedMemory.failure, posixSharedMemory.skipped)
+    case .posixSemaphore: (posixSemaphores.failure, posixSemaphores.skipped)
+    }
+  }
+
   /// How many objects of `kind` it holds.
   package func count(_ kind: ObjectKind) -> Int {
     switch kind {

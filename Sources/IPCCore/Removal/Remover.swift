@@ -408,17 +408,8 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     _ kind: ObjectKind,
     in snapshot: Snapshot
   ) throws(FatalRemovalError) -> ([PosixName], [PosixSkippedEntry]) {
-    let (names, skipped, failure): ([PosixName], [PosixSkippedEntry], Message?) =
-      switch kind {
-      case .posixSharedMemory:
-        (
-          snapshot.posixSharedMemory.rows.map(\.name), snapshot.posixSharedMemory.skipped,
-          snapshot.posixSharedMemory.failure
-        )
-      case .posixSemaphore:
-        (snapshot.posixSemaphores.rows.map(\.name), snapshot.posixSemaphores.skipped, snapshot.posixSemaphores.failure)
-      default: (snapshot.posixQueues.rows.map(\.name), snapshot.posixQueues.skipped, snapshot.posixQueues.failure)
-      }
+    let names = snapshot.objects(kind).compactMap { $0.posix?.name }
+    let (failure, skipped) = snapshot.posixProblems(kind) ?? (nil, [])
     if let failure { throw FatalRemovalError(message: failure) }
     return (names, skipped)
   }

@@ -40,6 +40,11 @@ package enum ObjectKind: Sendable, Hashable {
   package static let ipcrmAll: [ObjectKind] = [.sharedMemorySegment, .semaphoreSet, .messageQueue]
   /// The POSIX kinds swipcs lists, in ipcs's order of the System V kinds: queues, shared memory, semaphores.
   package static let posixSections: [ObjectKind] = [.posixMessageQueue, .posixSharedMemory, .posixSemaphore]
+  /// The kinds in the order of util-linux master lsipc's tables: queues, shared memory, semaphores, each System V
+  /// kind before its POSIX counterpart.
+  package static let tableOrder: [ObjectKind] = [
+    .messageQueue, .posixMessageQueue, .sharedMemorySegment, .posixSharedMemory, .semaphoreSet, .posixSemaphore,
+  ]
   /// Every type `-a` takes, in the order util-linux master removes them: each System V kind followed by its POSIX
   /// counterpart (shm, pshm, sem, psem, msg, pmsg).
   package static let removalOrder: [ObjectKind] = [

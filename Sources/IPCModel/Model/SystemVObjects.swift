@@ -267,6 +267,16 @@ package enum IPCObject: Hashable, Sendable {
     }
   }
 
+  /// A POSIX object's MTIME; nil for a System V object.
+  package var modificationTime: Timestamp? {
+    switch self {
+    case .messageQueue, .sharedMemorySegment, .semaphoreSet: nil
+    case .posixSharedMemory(let object): object.modificationTime
+    case .posixMessageQueue(let queue): queue.modificationTime
+    case .posixSemaphore(let semaphore): semaphore.modificationTime
+    }
+  }
+
   /// A System V object's identity; nil for a POSIX object.
   package var identity: SysVIdentity? {
     guard let id, let key else { return nil }
