@@ -33,11 +33,13 @@ struct ColumnTests {
     // -P: lsipc 2.38.1 prints an empty PERMS for queues with it (README), so shm and sem only.
     modes += ["-m --raw -P -o ID,PERMS", "-s --export -P -o KEY,PERMS"]
     // --global: every row but the used figures lsipc 2.38.1 counts wrong (SHMALL, SEMMNS: README). With a kind
-    // and no -o, lsipc also keeps that kind's columns, empty, before its own (README): -o names them here.
+    // and no -o, lsipc also keeps that kind's columns, empty, before its own (README): -o names them here. A bare
+    // -g also has util-linux master's POSIX queue rows (PosixEndToEndTests), so the three kinds are named here.
     let global = "-o RESOURCE,DESCRIPTION,LIMIT,USED,USE%"
     modes += [
-      "-q -g --raw --bytes \(global)", "-q -g --raw \(global)", "-g --raw --bytes -o RESOURCE,DESCRIPTION,LIMIT",
-      "-g --export -o RESOURCE,DESCRIPTION,LIMIT", "-m -g --raw -o RESOURCE,LIMIT",
+      "-q -g --raw --bytes \(global)", "-q -g --raw \(global)",
+      "-q -m -s -g --raw --bytes -o RESOURCE,DESCRIPTION,LIMIT", "-a -g --export -o RESOURCE,DESCRIPTION,LIMIT",
+      "-m -g --raw -o RESOURCE,LIMIT",
       "-s -g --raw --bytes -o RESOURCE,DESCRIPTION,LIMIT",
     ]
     return modes

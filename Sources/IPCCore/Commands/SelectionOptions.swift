@@ -14,11 +14,6 @@ package struct SelectionOptions: Equatable, Sendable {
 
   package init() {}
 
-  /// The refusal of a selection with POSIX kinds, naming the first selection option given.
-  static func posixRefusal(_ option: String) -> Message {
-    "\(option) selects System V objects only: POSIX columns are not in the filter language yet"
-  }
-
   /// All parts ANDed; nil when no selection option was given.
   package var expression: FilterExpression? { FilterExpression.all(parts) }
 

@@ -221,13 +221,6 @@ package enum SwipcrmCommandLine {
       program.tryHelp()
       return .failed
     }
-    let posix =
-      ObjectKind.posixSections.contains { plan.allOf.contains($0) } || plan.steps.contains { $0.kind.family == .posix }
-    if let option = selection.firstOption, posix {
-      program.warn(SelectionOptions.posixRefusal(option))
-      program.tryHelp()
-      return .failed
-    }
     if allNamespaces {
       // Removing across namespaces without a selection would empty every container; an id, key or name means a
       // different object in each namespace.

@@ -119,9 +119,35 @@ package struct RemovalReporter {
     case notAnObject(ObjectKind, path: [UInt8], PosixFileStatus.FileType)
   }
 
-  package mutating func report(_ failure: NameFailure, name shown: [UInt8]) {
+  /// A POSIX object left alone because of the selection (not a failure): `skipped POSIX shared memory `NAME': it
+  /// does not match the selection`.
+  package func skipped(_ kind: ObjectKind, name shown: [UInt8], reason: Message) {
+    program.warn("skipped \(kind.objectNoun) `\(shown)': \(reason)")
+  }
+
+  /// `--dry-run`'s line for a POSIX object it would remove: `would remove POSIX shared memory `NAME' (owner root)`;
+  /// without the owner where it was not read (a queue named without a selection).
+  package func wouldRemove(
+    _ kind: ObjectKind,
+    name shown: [UInt8],
+    owner name: [UInt8]?,
+    uid: UserID?,
+    to out: inout OutputBuffer
+  ) {
+    out.append(Message("would remove \(kind.objectNoun) `\(shown)'").bytes)
+    if let uid {
+      let owner = name ?? Array(String(uid.rawValue).utf8)
+      out.append(Message(" (owner \(owner))").bytes)
+    }
+    out.append("\n")
+    out.flushIfFull()
+  }
+
+  /// A failure to remove a POSIX object; with `predicted` (a dry run) prefixed by `would fail: `.
+  package mutating func report(_ failure: NameFailure, name shown: [UInt8], predicted: Bool = false) {
+    let prefix: Message = predicted ? "would fail: " : ""
     switch failure {
-    case .permissionDenied: program.warn("permission denied for name `\(shown)'")
+    case .permissionDenied: program.warn("\(prefix)permission denied for name `\(shown)'")
     case .notFound: program.warn("name `\(shown)' not found")
     case .tooLong: program.warn("name `\(shown)' too long")
     case .notAnObject(let kind, let path, let type):
@@ -174,6 +200,8 @@ extension RemovalReporter {
       } else {
         out.append("null")
       }
+      out.append(", \"name\": ")
+      if let name = record.name { CellText.appendJSONString(name, to: &out) } else { out.append("null") }
       out.append(", \"owner\": ")
       if let owner = record.owner {
         CellText.appendJSONString(names.userName(owner) ?? Array(String(owner.rawValue).utf8), to: &out)

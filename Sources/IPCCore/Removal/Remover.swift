@@ -22,19 +22,41 @@ package struct RemovalRecord: Sendable, Equatable {
   package var kind: ObjectKind
   package var id: Int32?
   package var key: IPCKey?
+  /// A POSIX object's name, as listed (`/q` for a queue); nil for a System V object.
+  package var name: [UInt8]?
   package var owner: UserID?
   package var outcome: RemovalOutcome
 
-  package init(kind: ObjectKind, id: Int32?, key: IPCKey?, owner: UserID?, outcome: RemovalOutcome) {
+  package init(
+    kind: ObjectKind,
+    id: Int32?,
+    key: IPCKey?,
+    name: [UInt8]? = nil,
+    owner: UserID?,
+    outcome: RemovalOutcome
+  ) {
     self.kind = kind
     self.id = id
     self.key = key
+    self.name = name
     self.owner = owner
     self.outcome = outcome
   }
 
   init(_ object: IPCObject, _ outcome: RemovalOutcome) {
-    self.init(kind: object.kind, id: object.id, key: object.key, owner: object.ownership.owner, outcome: outcome)
+    self.init(
+      kind: object.kind,
+      id: object.id,
+      key: object.key,
+      name: object.posix.map { $0.name.shown(object.kind) },
+      owner: object.ownership.owner,
+      outcome: outcome
+    )
+  }
+
+  /// A POSIX object known only by its name.
+  init(_ kind: ObjectKind, name: PosixName, _ outcome: RemovalOutcome) {
+    self.init(kind: kind, id: nil, key: nil, name: name.shown(kind), owner: nil, outcome: outcome)
   }
 }
 
@@ -69,11 +91,16 @@ package struct RemovalPermission: Sendable, Equatable {
 package struct Remover<SysV: SysVSource, Files: FileSource> {
   /// An object named on the command line and selected, waiting for its removal.
   package struct Candidate {
+    /// How the command line named it.
+    package enum Naming {
+      /// A System V object: its id and key as read, and the id or key as named.
+      case systemV(id: Int32, key: IPCKey, subject: RemovalReporter.Subject)
+      /// A POSIX object: the name as typed.
+      case posix(typed: [UInt8])
+    }
+
     package var object: IPCObject
-    /// The object's id and key (a candidate is a System V object).
-    package var id: Int32
-    package var key: IPCKey
-    package var subject: RemovalReporter.Subject
+    package var naming: Naming
     package var verbose: Bool
   }
 
@@ -304,15 +331,22 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
           continue
         }
         object = found
-      case .name(_, let typed):
-        // The command line refuses a selection with POSIX names; were one to come here, it is left alone.
-        reporter.program.warn("\(Message(bytes: typed)): a selection does not apply to POSIX objects; left alone")
+      case .name(let name, let typed):
+        guard let found = try findPosix(step.kind, name, typed: typed) else { continue }
+        if selection?.matches(found, &context) ?? true {
+          candidates.append(Candidate(object: found, naming: .posix(typed: typed), verbose: step.verbose))
+        } else {
+          record(RemovalRecord(found, .skipped))
+          reporter.skipped(step.kind, name: typed, reason: "it does not match the selection")
+        }
         continue
       }
-      // What the kernel calls of a System V kind return has both; a POSIX object never comes here.
+      // What the kernel calls of a System V kind return has both.
       guard let id = object.id, let key = object.key else { continue }
       if selection?.matches(object, &context) ?? true {
-        candidates.append(Candidate(object: object, id: id, key: key, subject: subject, verbose: step.verbose))
+        candidates.append(
+          Candidate(object: object, naming: .systemV(id: id, key: key, subject: subject), verbose: step.verbose)
+        )
       } else {
         record(RemovalRecord(object, .skipped))
         reporter.skipped(object.kind, id: id, reason: "it does not match the selection")
@@ -326,30 +360,32 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
   package mutating func remove(_ candidate: Candidate, to out: inout OutputBuffer) throws(FatalRemovalError) {
     let selected = candidate.object
     let fresh: IPCObject
-    let id = candidate.id
+    guard case .systemV(let id, let selectedKey, let subject) = candidate.naming else {
+      return try removePosix(candidate, to: &out)
+    }
     switch catalog.find(selected.kind, id: id) {
     case .present(let object): fresh = object
     case .absent:
-      return missing(.alreadyRemoved, candidate.subject, RemovalRecord(selected, .gone))
+      return missing(.alreadyRemoved, subject, RemovalRecord(selected, .gone))
     case .unknown:
       record(RemovalRecord(selected, .changed))
       return reporter.skipped(selected.kind, id: id, reason: "it can no longer be read to check it again")
     }
-    if fresh.key != candidate.key {
+    if fresh.key != selectedKey {
       record(RemovalRecord(fresh, .changed))
       let now = fresh.key ?? .ipcPrivate
-      let reason: Message = "its key changed from \(Self.keyText(candidate.key)) to \(Self.keyText(now))"
+      let reason: Message = "its key changed from \(Self.keyText(selectedKey)) to \(Self.keyText(now))"
       return reporter.skipped(selected.kind, id: id, reason: reason)
     }
     if let selection, !selection.matches(fresh, &context) {
       record(RemovalRecord(fresh, .changed))
       return reporter.skipped(selected.kind, id: id, reason: "it no longer matches the selection")
     }
-    if dryRun { return predict(fresh, candidate.subject, to: &out) }
+    if dryRun { return predict(fresh, subject, to: &out) }
     try removeNow(
       fresh.kind,
       id: id,
-      subject: candidate.subject,
+      subject: subject,
       object: fresh,
       verbose: candidate.verbose,
       to: &out
@@ -426,11 +462,108 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     let snapshot = catalog.snapshot([kind])
     let (names, skipped) = try posixNames(kind, in: snapshot)
     for entry in skipped { reporter.program.warn("\(entry.message); left alone") }
-    // The command line refuses a selection with POSIX kinds (their columns are not in the filter language yet).
-    for name in names {
-      try remove(kind, name: name, typed: name.shown(kind), verbose: verbose, to: &out)
+    guard let selection else {
+      for name in names { try remove(kind, name: name, typed: name.shown(kind), verbose: verbose, to: &out) }
+      return .procFile
+    }
+    // The listing was just read: it is the read the selection is evaluated on, and each object is unlinked only
+    // while its name still names the file that was read.
+    for object in snapshot.objects(kind) where selection.matches(object, &context) {
+      try unlink(object, typed: object.posix.unsafelyUnwrapped.name.shown(kind), verbose: verbose, to: &out)
     }
     return .procFile
+  }
+
+  /// The POSIX object of `kind` named `name`, as listed now; nil after reporting that there is none (or that the
+  /// entry of that name is no object). Throws when the kind cannot be listed.
+  private mutating func findPosix(
+    _ kind: ObjectKind,
+    _ name: PosixName,
+    typed: [UInt8]
+  ) throws(FatalRemovalError) -> IPCObject? {
+    let snapshot = catalog.snapshot([kind])
+    let (failure, skipped) = snapshot.posixProblems(kind) ?? (nil, [])
+    if let failure { throw FatalRemovalError(message: failure) }
+    if let found = snapshot.objects(kind).first(where: { $0.posix?.name == name }) { return found }
+    let path = Array((catalog.posix?.sharedMemoryDirectory ?? "").utf8) + [UInt8(ascii: "/")] + name.fileName(kind)
+    if kind != .posixMessageQueue, let entry = skipped.first(where: { $0.path == path }) {
+      record(RemovalRecord(kind, name: name, .skipped))
+      reporter.report(.notAnObject(kind, path: path, entry.type), name: typed)
+    } else {
+      record(RemovalRecord(kind, name: name, .gone))
+      if !ignoreMissing { reporter.report(.notFound, name: typed) }
+    }
+    return nil
+  }
+
+  /// A selected POSIX object: read again by name just before its removal, and removed only while the name still
+  /// names the same file (device and inode) and the object still matches.
+  private mutating func removePosix(_ candidate: Candidate, to out: inout OutputBuffer) throws(FatalRemovalError) {
+    guard case .posix(let typed) = candidate.naming, let selected = candidate.object.posix else { return }
+    let kind = candidate.object.kind
+    guard let fresh = try findPosix(kind, selected.name, typed: typed), let freshFile = fresh.posix?.file else {
+      return
+    }
+    if freshFile != selected.file {
+      record(RemovalRecord(fresh, .changed))
+      return reporter.skipped(kind, name: typed, reason: "its name now names another object")
+    }
+    if let selection, !selection.matches(fresh, &context) {
+      record(RemovalRecord(fresh, .changed))
+      return reporter.skipped(kind, name: typed, reason: "it no longer matches the selection")
+    }
+    try unlink(fresh, typed: typed, verbose: candidate.verbose, to: &out)
+  }
+
+  /// Unlinks POSIX `object`, just read, only while its name still names its file; a dry run predicts.
+  ///
+  /// Shared memory and semaphores: the entry is `fstatat`'ed just before `unlinkat` on the same directory
+  /// descriptor and unlinked only if it is the same regular file. Queues: `mq_unlink` takes a name only, so the
+  /// queue read just before is the check.
+  private mutating func unlink(
+    _ object: IPCObject,
+    typed: [UInt8],
+    verbose: Bool,
+    to out: inout OutputBuffer
+  ) throws(FatalRemovalError) {
+    let kind = object.kind
+    guard let posixObject = object.posix, let posix = catalog.posix else { return }
+    if dryRun {
+      guard permission.allows(object.ownership) else {
+        record(RemovalRecord(object, .denied))
+        return reporter.report(.permissionDenied, name: typed, predicted: true)
+      }
+      record(RemovalRecord(object, .wouldRemove))
+      let owner = context.names.userName(object.ownership.owner)
+      if !recording { reporter.wouldRemove(kind, name: typed, owner: owner, uid: object.ownership.owner, to: &out) }
+      return
+    }
+    if verbose && !recording { reporter.announce(kind, name: typed, to: &out) }
+    do throws(IPCError) {
+      switch kind {
+      case .posixMessageQueue:
+        try posix.unlinkQueue(posixObject.name)
+      default:
+        let found = try posix.unlinkSharedMemoryEntry(posixObject.name.fileName(kind)) {
+          $0.type == .regular && $0.file == posixObject.file
+        }
+        if found.type != .regular || found.file != posixObject.file {
+          record(RemovalRecord(object, .changed))
+          return reporter.skipped(kind, name: typed, reason: "its name now names another object")
+        }
+      }
+      record(RemovalRecord(object, .removed))
+    } catch {
+      switch error.code {
+      case Errno.permissionDenied, Errno.notPermitted:
+        record(RemovalRecord(object, .denied))
+        reporter.report(.permissionDenied, name: typed)
+      case Errno.notFound:
+        record(RemovalRecord(object, .gone))
+        if !ignoreMissing { reporter.report(.notFound, name: typed) }
+      default: throw reporter.fatalName(error)
+      }
+    }
   }
 
   /// Removes the POSIX object `name` of `kind`, as util-linux master's `remove_name`, but only that object.
@@ -447,7 +580,7 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     verbose: Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) {
-    if verbose || dryRun { reporter.announce(kind, name: typed, to: &out) }
+    if verbose && !dryRun && !recording { reporter.announce(kind, name: typed, to: &out) }
     guard let posix = catalog.posix else { throw FatalRemovalError(message: "\(kind.facilityName) cannot be reached") }
     do throws(IPCError) {
       switch kind {
@@ -457,21 +590,41 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
         let found = try posix.unlinkSharedMemoryEntry(fileName) { $0.type == .regular && removing }
         if found.type != .regular {
           let path = Array(posix.sharedMemoryDirectory.utf8) + [UInt8(ascii: "/")] + fileName
+          record(RemovalRecord(kind, name: name, .skipped))
           reporter.report(.notAnObject(kind, path: path, found.type), name: typed)
+          return
+        }
+        record(RemovalRecord(kind, name: name, dryRun ? .wouldRemove : .removed))
+        if dryRun && !recording {
+          let owner = context.names.userName(found.owner)
+          reporter.wouldRemove(kind, name: typed, owner: owner, uid: found.owner, to: &out)
         }
       default:
         if dryRun {
           // Predicted only where the queues can be listed (root); permission errors are never predicted.
-          if let (names, _) = try? posixNames(kind), !names.contains(name) { reporter.report(.notFound, name: typed) }
+          if let (names, _) = try? posixNames(kind), !names.contains(name) {
+            record(RemovalRecord(kind, name: name, .gone))
+            if !ignoreMissing { reporter.report(.notFound, name: typed) }
+          } else {
+            record(RemovalRecord(kind, name: name, .wouldRemove))
+            if !recording { reporter.wouldRemove(kind, name: typed, owner: nil, uid: nil, to: &out) }
+          }
           return
         }
         try posix.unlinkQueue(name)
+        record(RemovalRecord(kind, name: name, .removed))
       }
     } catch {
       switch error.code {
-      case Errno.permissionDenied, Errno.notPermitted: reporter.report(.permissionDenied, name: typed)
-      case Errno.notFound: reporter.report(.notFound, name: typed)
-      case Errno.nameTooLong: reporter.report(.tooLong, name: typed)
+      case Errno.permissionDenied, Errno.notPermitted:
+        record(RemovalRecord(kind, name: name, .denied))
+        reporter.report(.permissionDenied, name: typed)
+      case Errno.notFound:
+        record(RemovalRecord(kind, name: name, .gone))
+        if !ignoreMissing { reporter.report(.notFound, name: typed) }
+      case Errno.nameTooLong:
+        record(RemovalRecord(kind, name: name, .gone))
+        reporter.report(.tooLong, name: typed)
       default: throw reporter.fatalName(error)
       }
     }

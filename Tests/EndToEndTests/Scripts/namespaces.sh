@@ -294,7 +294,7 @@ grep -q '^inside ' "$work/p.out" && ! grep -q outside "$work/p.out" || fail "--n
 same "swipcs --ns PATH --posix-mqueues" "$swipcs" --ns "/proc/$pp/ns/ipc" --posix-mqueues -- nsenter --ipc -t "$pp" "$swipcs" --posix-mqueues
 "$swipcs" --all-namespaces --posix-shmems > "$work/all.posix"
 awk -v id="$(inode "$pp")" '/^==== IPC namespace / { on = ($4 == id); next } on' "$work/all.posix" > "$work/block"
-nsenter --ipc --mount -t "$pp" "$swipcs" --posix-shmems | cmp -s - "$work/block" || fail "--all-namespaces --posix-shmems: block of $pp: $(cat "$work/block")"
+nsenter --ipc --mount -t "$pp" "$swipcs" --posix-shmems -o NS,NAME,PERMS,OWNER,SIZE,MTIME | cmp -s - "$work/block" || fail "--all-namespaces --posix-shmems: block of $pp: $(cat "$work/block")"
 shm_refusal="POSIX shared memory and semaphores cannot be reached with --ns '/proc/$pp/ns/ipc': they live in /dev/shm, which belongs to a mount namespace, and an IPC namespace file names no process whose mount namespace to read (use --ns PID)"
 expect "--ns PATH --posix-shmems" 1 "ipcs: $shm_refusal" "$new/ipcs" --ns "/proc/$pp/ns/ipc" --posix-shmems
 expect "swipcrm --ns PATH --posix-shmem" 1 "ipcrm: $shm_refusal" "$new/ipcrm" --ns "/proc/$pp/ns/ipc" --posix-shmem inside
