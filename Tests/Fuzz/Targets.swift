@@ -257,7 +257,7 @@ func checkProcessFiles(_ input: [UInt8]) {
   func lines(_ text: [UInt8]) -> [ArraySlice<UInt8>] {
     text.split(separator: 0x0a, omittingEmptySubsequences: false)
   }
-  switch selector % 5 {
+  switch selector % 6 {
   case 0:
     var accepted = 0
     for line in lines(bytes) {
@@ -306,6 +306,8 @@ func checkProcessFiles(_ input: [UInt8]) {
         UInt64(String(decoding: fields[1].dropFirst(2), as: UTF8.self), radix: 16) == argument
       else { fatalError("syscall \(number) \(argument) from \(bytes)") }
     }
+  case 5:
+    checkMappedFiles(lines(bytes), bytes)
   default:
     guard let user = ProcessFiles.effectiveUser(status: bytes) else { return }
     guard let line = lines(bytes).first(where: { $0.starts(with: "Uid:".utf8) }),
@@ -313,6 +315,46 @@ func checkProcessFiles(_ input: [UInt8]) {
       UInt32(String(decoding: second, as: UTF8.self)) == user.rawValue
     else { fatalError("uid is not \(user.rawValue)") }
   }
+}
+
+/// The files of `/proc/PID/maps` lines, against a reading by words: a line is taken only with its address range,
+/// perms `[r-][w-][x-]s`, offset and `MAJOR:MINOR` in lower-case hex (each side within 32 bits), and a decimal
+/// inode other than 0, each field after one space; the device is glibc's makedev of the two; the whole file gives
+/// the lines' files each once, in order.
+func checkMappedFiles(_ lines: [ArraySlice<UInt8>], _ bytes: [UInt8]) {
+  /// The field split on `separator` into two, each as text if it is all ASCII.
+  func halves(_ field: ArraySlice<UInt8>, _ separator: Character) -> [String] {
+    guard field.allSatisfy({ $0 < 0x80 }) else { return [] }
+    return String(decoding: field, as: UTF8.self).split(separator: separator, omittingEmptySubsequences: false).map {
+      String($0)
+    }
+  }
+  func hex(_ text: String) -> UInt64? {
+    guard !text.isEmpty, text.allSatisfy({ "0123456789abcdef".contains($0) }) else { return nil }
+    return UInt64(text, radix: 16)
+  }
+  var expected: [PosixFileIdentity] = []
+  for line in lines {
+    guard let file = ProcessFiles.mappedFile(line) else { continue }
+    let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+    guard fields.count >= 5 else { fatalError("accepted \(Array(line)) of \(fields.count) fields") }
+    let range = halves(fields[0], "-")
+    let perms = Array(fields[1])
+    let device = halves(fields[3], ":")
+    let inode = halves(fields[4], " ").first ?? ""
+    guard range.count == 2, hex(range[0]) != nil, hex(range[1]) != nil, perms.count == 4,
+      [UInt8(ascii: "r"), UInt8(ascii: "-")].contains(perms[0]),
+      [UInt8(ascii: "w"), UInt8(ascii: "-")].contains(perms[1]),
+      [UInt8(ascii: "x"), UInt8(ascii: "-")].contains(perms[2]), perms[3] == UInt8(ascii: "s"),
+      hex(halves(fields[2], " ").first ?? "") != nil, device.count == 2, let major = hex(device[0]),
+      let minor = hex(device[1]), major <= UInt32.max, minor <= UInt32.max,
+      inode.allSatisfy({ "0123456789".contains($0) }), let number = UInt64(inode), number != 0, file.inode == number,
+      file.device
+        == (major & 0xffff_f000) << 32 | (major & 0xfff) << 8 | (minor & 0xffff_ff00) << 12 | (minor & 0xff)
+    else { fatalError("accepted \(Array(line)) as \(file)") }
+    if !expected.contains(file) { expected.append(file) }
+  }
+  guard ProcessFiles.mappedFiles(bytes) == expected else { fatalError("mappedFiles is not its lines' files") }
 }
 
 /// The `--filter` parser, with a printer oracle.

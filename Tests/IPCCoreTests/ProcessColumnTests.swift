@@ -9,8 +9,10 @@ import Testing
 final class FakeProcesses: ProcessSource, @unchecked Sendable {
   struct Process {
     var files: [String: [UInt8]] = [:]
-    /// File (or `"open"`, `"ns"`, `"task"`) to the errno its call fails with.
+    /// File (or `"open"`, `"ns"`, `"task"`, `"fd"`) to the errno its call fails with.
     var failures: [String: Int32] = [:]
+    /// What `fd/` refers to.
+    var openFiles: [PosixFileIdentity] = []
     var namespace: UInt64 = 4_026_532_000
     /// Listed in /proc but not reachable (exited between readdir and open, or hidden): `exists` still answers.
     var listedOnly = false
@@ -55,6 +57,12 @@ final class FakeProcesses: ProcessSource, @unchecked Sendable {
   }
 
   func sharedMaps(_ process: ProcessHandle) throws(IPCError) -> [UInt8] { try read(process, "maps") }
+
+  func openFiles(_ process: ProcessHandle) throws(IPCError) -> [PosixFileIdentity] {
+    let entry = processes[process.pid]
+    if let code = entry?.failures["fd"] { throw Self.failure("fd", code) }
+    return entry?.openFiles ?? []
+  }
 
   func namespace(_ process: ProcessHandle, _ name: String) throws(IPCError) -> UInt64 {
     let entry = processes[process.pid]
@@ -133,6 +141,50 @@ struct ProcessColumnTests {
         MappedSegment(id: 7, key: IPCKey(rawValue: Int32(bitPattern: 0xdead_beef)), deleted: true),
       ]
     )
+  }
+
+  @Test("maps: the files mapped shared, by glibc's st_dev and inode, each once; malformed lines left out")
+  func mappedFiles() {
+    let lines = [
+      "7f0000000000-7f0000001000 rw-s 00000000 00:1a 100                        /dev/shm/one",
+      "7f0000002000-7f0000003000 r--s 00001000 00:1a 100                        /dev/shm/one",  // again: once
+      "7f0000004000-7f0000005000 rw-p 00000000 00:1a 101                        /dev/shm/private",
+      "7f0000006000-7f0000007000 rw-s 00000000 00:00 0 ",  // anonymous shared memory
+      "7f0000008000-7f0000009000 rw-s 00000000 fff:fffff 102 /big",  // the largest Linux device numbers
+      "7f000000a000-7f000000b000 rw-s 00000000 1234:56789a 103 /wider",
+      "7f000000c000-7f000000d000 rw-s 00000000 00:1a 104 ",  // as LiveProcesses writes a line without a name
+      "7f000000e000-7f000000f000 --xs 00000000 08:01 105",  // no path at all
+      "7f0000010000-7f0000011000 rw-s 00000000 00:01 65538 /SYSV00001234",  // System V: a file of its own device
+      "7f0000012000-7f0000013000 rw-s 00000000 00:1A 106 /upper",
+      "7f0000012000-7f0000013000 rw-s 00000000 001a 107 /no-colon",
+      "7f0000012000-7f0000013000 rw-s 00000000 :1a 108 /no-major",
+      "7f0000012000-7f0000013000 rw-s 00000000 00: 109 /no-minor",
+      "7f0000012000-7f0000013000 rw-s 00000000 100000000:00 110 /major-too-wide",
+      "7f0000012000-7f0000013000 rw-S 00000000 00:1a 111 /perms",
+      "7f0000012000-7f0000013000 rws 00000000 00:1a 112 /perms",
+      "7f0000012000-7f0000013000 rq-s 00000000 00:1a 113 /perms",
+      "7f0000012000-7f0000013000 rw-s 0000000g 00:1a 114 /offset",
+      "7f0000012000+7f0000013000 rw-s 00000000 00:1a 115 /range",
+      "7f0000012000-7f0000013000 rw-s 00000000 00:1a 11x6 /inode",
+      "7f0000012000-7f0000013000 rw-s 00000000 00:1a -117 /inode",
+      "7f0000012000-7f0000013000 rw-s 00000000 00:1a 18446744073709551616 /inode",
+      "7f0000012000-7f0000013000 rw-s 00000000 00:1a",
+      "7f0000012000-7f0000013000  rw-s 00000000 00:1a 118 /two-spaces",
+      "garbage", "",
+    ]
+    func file(_ device: UInt64, _ inode: UInt64) -> PosixFileIdentity {
+      PosixFileIdentity(device: device, inode: inode)
+    }
+    // glibc's makedev: the low 8 bits of the minor, 12 of the major, the rest of the minor, the rest of the major.
+    #expect(
+      ProcessFiles.mappedFiles(Array(lines.joined(separator: "\n").utf8)) == [
+        file(0x1a, 100), file(0xffff_ffff, 102), file(0x1005_6782_349a, 103), file(0x1a, 104), file(0x801, 105),
+        file(1, 65538),
+      ]
+    )
+    #expect(ProcessFiles.deviceNumber(major: 259, minor: 3) == 0x1_0303)
+    #expect(ProcessFiles.deviceNumber(major: .max, minor: .max) == .max)
+    #expect(ProcessFiles.deviceNumber(major: 0xabc_d123, minor: 0x4567_89ef) == 0x0abc_d456_7891_23ef)
   }
 
   @Test("stat field 22 after a command name with spaces and parentheses; btime; the effective uid; syscall")
@@ -251,6 +303,112 @@ struct ProcessColumnTests {
     processes.ownPIDNamespace = false
     var foreign = ProcessFacts(source: processes, namespace: Self.namespace)
     #expect(!foreign.attachers(of: Self.segment(1, key: 0x11, nattch: 1, cpid: 10, ctime: 1)).complete)
+  }
+
+  /// A shared mapping of `inode` of device `00:1a`.
+  static func sharedLine(_ inode: UInt64, perms: String = "rw-s") -> String {
+    "7f0000000000-7f0000001000 \(perms) 00000000 00:1a \(inode)                /dev/shm/object\n"
+  }
+
+  @Test("holders: mapped, open or both, in every IPC namespace; unreadable makes it incomplete, exits do not")
+  func holders() {
+    let shared = PosixFileIdentity(device: 0x1a, inode: 100)
+    let queue = PosixFileIdentity(device: 0x13, inode: 7)
+    let other = PosixFileIdentity(device: 0x801, inode: 5)
+    let processes = FakeProcesses()
+    processes.add(10, startedAfterBoot: 5, maps: Self.sharedLine(100) + Self.sharedLine(100), command: "map")
+    processes.processes[10]?.openFiles = [other]
+    processes.add(11, startedAfterBoot: 5, command: "fd")
+    processes.processes[11]?.openFiles = [other, shared, queue]
+    processes.processes[11]?.namespace = 99  // another IPC namespace: a file is the same file there
+    processes.add(12, startedAfterBoot: 5, maps: Self.sharedLine(100), command: "both")
+    processes.processes[12]?.openFiles = [shared, shared]
+    processes.add(13, startedAfterBoot: 5)
+    processes.processes[13]?.listedOnly = true  // exited between readdir and open
+    processes.add(14, startedAfterBoot: 5)
+    processes.processes[14]?.failures["fd"] = ENOENT  // exited while read
+    processes.add(15, startedAfterBoot: 5)
+    processes.processes[15]?.failures["maps"] = ESRCH  // exited while read
+    processes.add(16, startedAfterBoot: 5, maps: Self.sharedLine(100, perms: "rw-p"))  // private: no holder
+    var facts = ProcessFacts(source: processes, namespace: Self.namespace)
+    let found = facts.holders(of: shared)
+    func holder(_ pid: Int32, _ command: String, _ means: PosixHolder.Means, user: UInt32? = nil) -> PosixHolder {
+      PosixHolder(
+        pid: ProcessID(rawValue: pid),
+        command: Array((command + " arg").utf8),
+        user: user.map { UserID(rawValue: $0) },
+        means: means
+      )
+    }
+    #expect(
+      found.holders == [holder(10, "map", .mapped), holder(11, "fd", .open), holder(12, "both", [.mapped, .open])]
+    )
+    #expect(found.complete, "exits are no unreadable processes")
+    #expect(facts.holders(of: queue).holders.map(\.pid.rawValue) == [11])
+    #expect(facts.holders(of: PosixFileIdentity(device: 0x1a, inode: 101)) == ([], true))
+    #expect(facts.holderScan().processesRead == 4)
+    #expect(processes.listed == 1, "one scan for every question")
+    let users = facts.holders(of: shared, withUsers: true)
+    #expect(users.holders.first == holder(10, "map", .mapped, user: 1000))
+    #expect(processes.listed == 2, "again, with users")
+
+    // Another user's process: its descriptors or maps may hold the file unseen.
+    for failing in ["fd", "maps", "open"] {
+      processes.add(17, startedAfterBoot: 5)
+      processes.processes[17]?.failures[failing] = EACCES
+      var again = ProcessFacts(source: processes, namespace: Self.namespace)
+      let partial = again.holders(of: shared)
+      #expect(partial.holders.count == 3 && !partial.complete, "\(failing)")
+      #expect(again.holderScan().unreadable == 1)
+    }
+
+    // Only the files asked about: others are not recorded, and not complete.
+    var chosen = ProcessFacts(source: processes, namespace: Self.namespace)
+    chosen.holderFiles = [queue]
+    processes.processes[17] = nil
+    #expect(chosen.holders(of: queue).holders.map(\.pid.rawValue) == [11] && chosen.holders(of: queue).complete)
+    #expect(chosen.holders(of: shared) == ([], false))
+    #expect(chosen.holderScan().holders.keys.sorted { $0.inode < $1.inode } == [queue])
+
+    // /proc of another pid namespace: no scan at all.
+    processes.ownPIDNamespace = false
+    var foreign = ProcessFacts(source: processes, namespace: Self.namespace)
+    #expect(foreign.holders(of: shared) == ([], false))
+    #expect(!foreign.holderScan().ran)
+  }
+
+  @Test("live: this process holds a file of /dev/shm mapped and open, by the file's own st_dev and inode")
+  func liveHolders() throws {
+    let path = "/dev/shm/swipcs-holders-\(getpid())"
+    let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    try #require(fd >= 0, "open(\(path)): \(errno)")
+    defer {
+      close(fd)
+      unlink(path)
+    }
+    try #require(ftruncate(fd, 4096) == 0)
+    let mapping = try #require(mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+    defer { munmap(mapping, 4096) }
+    var info = stat()
+    try #require(fstat(fd, &info) == 0)
+    let file = PosixFileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    let live = LiveProcesses()
+    let handle = try live.open(getpid())
+    defer { live.close(handle) }
+    #expect(ProcessFiles.mappedFiles(try live.sharedMaps(handle)).contains(file))
+    #expect(ProcessFiles.mappedFiles(try live.read(handle, "maps")).contains(file))
+    let open = try live.openFiles(handle)
+    #expect(open.contains(file))
+    #expect(!open.contains { $0.inode == 0 })
+    var facts = ProcessFacts(source: live, namespace: nil)
+    let found = facts.holders(of: file).holders.filter { $0.pid.rawValue == getpid() }
+    #expect(found.map(\.means) == [[.mapped, .open]])
+    do {
+      _ = try live.openFiles(ProcessHandle(pid: getpid(), descriptor: -1))
+      Issue.record("openFiles of a closed descriptor")
+    } catch {
+      #expect(error.code == EBADF && error.operation.hasSuffix("/fd)"))
+    }
   }
 
   @Test("liveness: exited, reused, hidden, foreign /proc, never set")

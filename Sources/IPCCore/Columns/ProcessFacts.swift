@@ -29,6 +29,56 @@ package struct AttachmentScan: Sendable {
   package init() {}
 }
 
+/// A process that holds a file (a POSIX object's), as one scan of `/proc` found it.
+package struct PosixHolder: Sendable, Hashable {
+  /// How a process holds a file: mapped shared (`mmap`, as `sem_open` leaves a semaphore), open (a descriptor, as
+  /// `shm_open` and `mq_open` give), or both.
+  package struct Means: OptionSet, Sendable, Hashable {
+    package var rawValue: UInt8
+
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// A shared mapping of the file (`/proc/PID/maps`).
+    package static let mapped = Means(rawValue: 1)
+    /// An open descriptor of the file (`/proc/PID/fd`).
+    package static let open = Means(rawValue: 2)
+  }
+
+  package var pid: ProcessID
+  /// `/proc/PID/cmdline`, NULs as spaces; nil where there is none to read.
+  package var command: [UInt8]?
+  /// The effective user (`/proc/PID/status`), read only when the scan was asked for users.
+  package var user: UserID?
+  package var means: Means
+
+  package init(pid: ProcessID, command: [UInt8]?, user: UserID?, means: Means) {
+    self.pid = pid
+    self.command = command
+    self.user = user
+    self.means = means
+  }
+}
+
+/// One pass over `/proc` for the holders of files: every process whose shared maps and descriptors could be read,
+/// whatever its namespaces.
+///
+/// A file's device and inode name it in every namespace, so unlike `AttachmentScan` no process is left out for its
+/// IPC namespace.
+package struct HolderScan: Sendable {
+  /// Holders by the file they hold, each process once, in the order of `/proc` (pid order).
+  package var holders: [PosixFileIdentity: [PosixHolder]] = [:]
+  /// Processes read (their shared maps and their descriptors).
+  package var processesRead = 0
+  /// Processes skipped because their maps or descriptors could not be read (permission, `hidepid=noaccess`).
+  package var unreadable = 0
+  /// False when the scan could not run at all: `/proc` unlistable, or `/proc` of another pid namespace.
+  package var ran = true
+  /// Whether users were read.
+  package var withUsers = false
+
+  package init() {}
+}
+
 /// What the process columns know of a process with a given pid, from one opening of its `/proc` directory.
 package struct ProcessExamination: Sendable, Equatable {
   package var evidence: ProcessEvidence
@@ -45,7 +95,13 @@ package struct ProcessFacts {
   /// The IPC namespace of the objects: a process of another namespace is no attacher (a shmid means nothing
   /// outside its namespace).
   package var namespace: NamespaceID?
+  /// The files `holders(of:)` will be asked about, when known before its first call: the scan then records only
+  /// those, and reads the command line and user only of processes that hold one.
+  ///
+  /// Nil records every file every process holds.
+  package var holderFiles: Set<PosixFileIdentity>?
   private var scanResult: AttachmentScan?
+  private var holderResult: HolderScan?
   private var examined: [Int32: ProcessExamination] = [:]
   private var bootTimeRead: Int64??
   private var ownPIDNamespace: Bool?
@@ -79,36 +135,108 @@ package struct ProcessFacts {
       result.ran = false
       return result
     }
+    let unreadable = eachProcess(pids, source) { handle throws(IPCError) in
+      // The namespace first: maps of another namespace's process are not read at all.
+      guard try source.namespace(handle, "ipc") == namespace.rawValue else { return }
+      let maps = try source.sharedMaps(handle)
+      result.processesRead += 1
+      let segments = ProcessFiles.mappedSegments(maps)
+      guard !segments.isEmpty else { return }
+      let command = Self.commandLine(source, handle)
+      let user = withUsers ? Self.user(source, handle) : nil
+      for segment in segments {
+        result.attachers[segment.id, default: []].append(
+          Attacher(pid: ProcessID(rawValue: handle.pid), segment: segment, command: command, user: user)
+        )
+      }
+    }
+    result.unreadable = unreadable
+    return result
+  }
+
+  /// Opens each process of `pids` in turn, runs `body` on it and closes it; returns how many could not be read.
+  ///
+  /// A process that has exited meanwhile (before it is opened, or while `body` reads it) is skipped; any other
+  /// failure, of the opening or thrown by `body`, counts it as unreadable.
+  private static func eachProcess(
+    _ pids: [Int32],
+    _ source: any ProcessSource,
+    _ body: (ProcessHandle) throws(IPCError) -> Void
+  ) -> Int {
+    var unreadable = 0
     for pid in pids {
       let handle: ProcessHandle
       do throws(IPCError) {
         handle = try source.open(pid)
       } catch {
-        if !error.meansProcessGone { result.unreadable += 1 }
+        if !error.meansProcessGone { unreadable += 1 }
         continue
       }
       defer { source.close(handle) }
-      let maps: [UInt8]
       do throws(IPCError) {
-        // The namespace first: maps of another namespace's process are not read at all.
-        guard try source.namespace(handle, "ipc") == namespace.rawValue else { continue }
-        maps = try source.sharedMaps(handle)
+        try body(handle)
       } catch {
-        if !error.meansProcessGone { result.unreadable += 1 }
-        continue
-      }
-      result.processesRead += 1
-      let segments = ProcessFiles.mappedSegments(maps)
-      guard !segments.isEmpty else { continue }
-      let command = Self.commandLine(source, handle)
-      let user = withUsers ? Self.user(source, handle) : nil
-      for segment in segments {
-        result.attachers[segment.id, default: []].append(
-          Attacher(pid: ProcessID(rawValue: pid), segment: segment, command: command, user: user)
-        )
+        if !error.meansProcessGone { unreadable += 1 }
       }
     }
+    return unreadable
+  }
+
+  // MARK: Holders of files
+
+  /// The holder scan, made on the first call (again if users are wanted and the first was made without).
+  package mutating func holderScan(withUsers: Bool = false) -> HolderScan {
+    if let holderResult, holderResult.withUsers || !withUsers { return holderResult }
+    let result = Self.holderScan(source, files: holderFiles, withUsers: withUsers, procIsOwn: procIsOwn())
+    holderResult = result
     return result
+  }
+
+  private static func holderScan(
+    _ source: any ProcessSource,
+    files: Set<PosixFileIdentity>?,
+    withUsers: Bool,
+    procIsOwn: Bool
+  ) -> HolderScan {
+    var result = HolderScan()
+    result.withUsers = withUsers
+    guard procIsOwn, let pids = try? source.processIDs() else {
+      result.ran = false
+      return result
+    }
+    let unreadable = eachProcess(pids, source) { handle throws(IPCError) in
+      let mapped = ProcessFiles.mappedFiles(try source.sharedMaps(handle))
+      let open = try source.openFiles(handle)
+      result.processesRead += 1
+      var held: [PosixFileIdentity: PosixHolder.Means] = [:]
+      for file in mapped where files?.contains(file) ?? true { held[file, default: []].insert(.mapped) }
+      for file in open where files?.contains(file) ?? true { held[file, default: []].insert(.open) }
+      guard !held.isEmpty else { return }
+      let command = Self.commandLine(source, handle)
+      let user = withUsers ? Self.user(source, handle) : nil
+      let pid = ProcessID(rawValue: handle.pid)
+      for (file, means) in held {
+        result.holders[file, default: []].append(PosixHolder(pid: pid, command: command, user: user, means: means))
+      }
+    }
+    result.unreadable = unreadable
+    return result
+  }
+
+  /// The processes that hold `file` (a POSIX object's: its device and inode), by a shared mapping or an open
+  /// descriptor, in every namespace; and whether they are all of them.
+  ///
+  /// They are all when the scan ran (`/proc` of the reader's pid namespace) and read every process: a process
+  /// the caller may not read (another user's, without privilege) may hold it unseen. A process `/proc` does not
+  /// list at all (mounted `hidepid=invisible`) is not known to be missing: complete does not see it. A file outside
+  /// `holderFiles`, where that is set, has no holders found and is never complete.
+  package mutating func holders(
+    of file: PosixFileIdentity,
+    withUsers: Bool = false
+  ) -> (holders: [PosixHolder], complete: Bool) {
+    guard holderFiles?.contains(file) ?? true else { return ([], false) }
+    let scan = holderScan(withUsers: withUsers)
+    return (scan.holders[file] ?? [], scan.ran && scan.unreadable == 0)
   }
 
   /// The processes of the snapshot's namespace that map `segment`, and whether they are all of them.
@@ -169,23 +297,9 @@ package struct ProcessFacts {
     }
     var queues = Set<Int32>()
     var complete = true
-    for pid in pids {
-      let handle: ProcessHandle
-      do throws(IPCError) {
-        handle = try source.open(pid)
-      } catch {
-        if !error.meansProcessGone { complete = false }
-        continue
-      }
-      defer { source.close(handle) }
-      let tasks: [Int32]
-      do throws(IPCError) {
-        guard try source.namespace(handle, "ipc") == namespace.rawValue else { continue }
-        tasks = try source.taskIDs(handle)
-      } catch {
-        if !error.meansProcessGone { complete = false }
-        continue
-      }
+    let unreadable = eachProcess(pids, source) { handle throws(IPCError) in
+      guard try source.namespace(handle, "ipc") == namespace.rawValue else { return }
+      let tasks = try source.taskIDs(handle)
       for task in tasks {
         let state: TaskSyscall?
         do throws(IPCError) {
@@ -206,7 +320,7 @@ package struct ProcessFacts {
         }
       }
     }
-    return (queues, complete)
+    return (queues, complete && unreadable == 0)
   }
 
   // MARK: Liveness

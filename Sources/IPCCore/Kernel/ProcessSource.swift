@@ -30,9 +30,15 @@ package protocol ProcessSource {
   func taskIDs(_ process: ProcessHandle) throws(IPCError) -> [Int32]
   /// A whole file of the process (`maps`, `stat`, `cmdline`, `status`).
   func read(_ process: ProcessHandle, _ file: String) throws(IPCError) -> [UInt8]
-  /// The lines of `/proc/PID/maps` that can name a System V segment: those of its shared, file-backed mappings,
-  /// or all of them where the kernel cannot select (before Linux 6.11).
+  /// The lines of `/proc/PID/maps` that can name a System V segment or a POSIX object's file: those of its shared,
+  /// file-backed mappings, or all of them where the kernel cannot select (before Linux 6.11).
   func sharedMaps(_ process: ProcessHandle) throws(IPCError) -> [UInt8]
+  /// The files the process has open: the device (`st_dev`) and inode of what each entry of its `fd` directory
+  /// refers to, in the directory's order (a file open twice is listed twice).
+  ///
+  /// The files are stat'ed through the `/proc` links, never opened. A descriptor closed while the directory is read
+  /// is not listed; a directory the caller may not read (another user's process) throws.
+  func openFiles(_ process: ProcessHandle) throws(IPCError) -> [PosixFileIdentity]
   /// The inode of the process's namespace file `ns/NAME` (`ipc`): the namespace's id.
   func namespace(_ process: ProcessHandle, _ name: String) throws(IPCError) -> UInt64
   func close(_ process: ProcessHandle)
@@ -67,16 +73,53 @@ package struct LiveProcesses: ProcessSource {
   }
 
   package func taskIDs(_ process: ProcessHandle) throws(IPCError) -> [Int32] {
-    let name = "\(procDirectory)/\(process.pid)/task"
+    let directory = try Self.openDirectory(process, "task", name: "\(procDirectory)/\(process.pid)/task")
+    return Self.numericEntries(directory)
+  }
+
+  /// `fstatat` without `AT_SYMLINK_NOFOLLOW` follows each `fd/N` link to the open file itself, without opening it
+  /// (the kernel resolves the descriptor, whatever the file's path or mount namespace).
+  package func openFiles(_ process: ProcessHandle) throws(IPCError) -> [PosixFileIdentity] {
+    let name = "\(procDirectory)/\(process.pid)/fd"
+    let directory = try Self.openDirectory(process, "fd", name: name)
+    defer { closedir(directory) }
+    let listed = dirfd(directory)
+    var files: [PosixFileIdentity] = []
+    while true {
+      errno = 0
+      guard let entry = readdir(directory) else {
+        let code = errno
+        if code != 0 { throw IPCError("readdir(\(name))", code: code) }
+        return files
+      }
+      guard let fd = Self.number(entry) else { continue }
+      var info = stat()
+      do throws(IPCError) {
+        _ = try Errno.check("stat(\(name)/\(fd))") { fstatat(listed, String(fd), &info, 0) }
+      } catch {
+        // Closed since readdir listed it.
+        if error.code == ENOENT { continue }
+        throw error
+      }
+      files.append(PosixFileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+    }
+  }
+
+  /// `openat(process, file)` as a directory stream, for `numericEntries` and `openFiles`.
+  private static func openDirectory(
+    _ process: ProcessHandle,
+    _ file: String,
+    name: String
+  ) throws(IPCError) -> OpaquePointer {
     let fd = try Errno.retrying("open(\(name))") {
-      Int(openat(process.descriptor, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+      Int(openat(process.descriptor, file, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
     }
     guard let directory = fdopendir(Int32(fd)) else {
       let code = errno
       Glibc.close(Int32(fd))
       throw IPCError("fdopendir(\(name))", code: code)
     }
-    return Self.numericEntries(directory)
+    return directory
   }
 
   /// The entries of `directory` whose names are positive decimal numbers; closes it.
@@ -84,21 +127,26 @@ package struct LiveProcesses: ProcessSource {
     defer { closedir(directory) }
     var pids: [Int32] = []
     while let entry = readdir(directory) {
-      let pid = withUnsafeBytes(of: entry.pointee.d_name) { name -> Int32? in
-        var value: Int32 = 0
-        for byte in name {
-          if byte == 0 { break }
-          guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-          let (times, o1) = value.multipliedReportingOverflow(by: 10)
-          let (sum, o2) = times.addingReportingOverflow(Int32(byte - UInt8(ascii: "0")))
-          if o1 || o2 { return nil }
-          value = sum
-        }
-        return value > 0 ? value : nil
-      }
-      if let pid { pids.append(pid) }
+      if let pid = number(entry), pid > 0 { pids.append(pid) }
     }
     return pids
+  }
+
+  /// The entry's name as a decimal number of 31 bits (descriptor 0 too); nil for any other name (`.`, `self`).
+  private static func number(_ entry: UnsafeMutablePointer<dirent>) -> Int32? {
+    withUnsafeBytes(of: entry.pointee.d_name) { name -> Int32? in
+      var value: Int32 = 0
+      guard let first = name.first, first != 0 else { return nil }
+      for byte in name {
+        if byte == 0 { break }
+        guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+        let (times, o1) = value.multipliedReportingOverflow(by: 10)
+        let (sum, o2) = times.addingReportingOverflow(Int32(byte - UInt8(ascii: "0")))
+        if o1 || o2 { return nil }
+        value = sum
+      }
+      return value
+    }
   }
 
   package func open(_ pid: Int32) throws(IPCError) -> ProcessHandle {

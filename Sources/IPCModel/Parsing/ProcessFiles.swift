@@ -38,23 +38,29 @@ package enum ProcessFiles {
   /// appearance, with the number of its lines (a segment split by `mprotect` or attached twice shows on several).
   package static func mappedSegments(_ maps: [UInt8]) -> [MappedSegment] {
     var found: [MappedSegment] = []
-    var start = 0
-    let end = maps.count
-    while start < end {
-      var stop = start
-      while stop < end && maps[stop] != 0x0a { stop += 1 }
-      if let segment = mappedSegment(maps[start..<stop]) {
-        if let known = found.firstIndex(where: {
-          $0.id == segment.id && $0.key == segment.key && $0.deleted == segment.deleted
-        }) {
-          found[known].mappings += 1
-        } else {
-          found.append(segment)
-        }
+    forEachLine(maps) { line in
+      guard let segment = mappedSegment(line) else { return }
+      if let known = found.firstIndex(where: {
+        $0.id == segment.id && $0.key == segment.key && $0.deleted == segment.deleted
+      }) {
+        found[known].mappings += 1
+      } else {
+        found.append(segment)
       }
-      start = stop + 1
     }
     return found
+  }
+
+  /// Calls `body` with each line of `text`, without its newline (none after the last newline).
+  private static func forEachLine(_ text: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
+    var start = 0
+    let end = text.count
+    while start < end {
+      var stop = start
+      while stop < end && text[stop] != 0x0a { stop += 1 }
+      body(text[start..<stop])
+      start = stop + 1
+    }
   }
 
   /// One line of `/proc/PID/maps`, without its newline: the segment it maps, or nil when it is not a shared
@@ -102,6 +108,82 @@ package enum ProcessFiles {
       return nil
     }
     return MappedSegment(id: Int32(inode), key: IPCKey(rawValue: Int32(bitPattern: key)), deleted: deleted)
+  }
+
+  /// The files `maps` (the whole of a `/proc/PID/maps`) maps shared (`s`), each once, in order of first appearance:
+  /// POSIX shared memory and semaphores (`mmap` of `/dev/shm/NAME`, `sem.NAME`) are held this way.
+  ///
+  /// A private mapping (`p`), an anonymous one (inode 0) and a line without the kernel's form are left out.
+  package static func mappedFiles(_ maps: [UInt8]) -> [PosixFileIdentity] {
+    var found: [PosixFileIdentity] = []
+    var seen = Set<PosixFileIdentity>()
+    forEachLine(maps) { line in
+      if let file = mappedFile(line), seen.insert(file).inserted { found.append(file) }
+    }
+    return found
+  }
+
+  /// One line of `/proc/PID/maps`, without its newline: the file it maps shared, or nil when it is not a shared,
+  /// file-backed mapping in the kernel's form (`START-END PERMS OFFSET MAJOR:MINOR INODE [PATH]`, numbers in
+  /// lower-case hex but the inode in decimal).
+  ///
+  /// The device becomes `st_dev` as glibc encodes it (`makedev`), so that it compares with a file's `stat`.
+  package static func mappedFile(_ line: ArraySlice<UInt8>) -> PosixFileIdentity? {
+    var index = line.startIndex
+    let end = line.endIndex
+    let space = UInt8(ascii: " ")
+    /// A run of bytes up to the next space; nil when it is empty or the line ends first.
+    func field() -> ArraySlice<UInt8>? {
+      let first = index
+      while index < end && line[index] != space { index += 1 }
+      guard index > first, index < end else { return nil }
+      defer { index += 1 }
+      return line[first..<index]
+    }
+    /// Two hex numbers of at most 32 bits each, around `separator`.
+    func pair(_ text: ArraySlice<UInt8>, _ separator: UInt8, limit: UInt64) -> (UInt64, UInt64)? {
+      guard let middle = text.firstIndex(of: separator), let first = hex(text[..<middle]), first <= limit,
+        let second = hex(text[(middle + 1)...]), second <= limit
+      else { return nil }
+      return (first, second)
+    }
+    guard let range = field(), pair(range, UInt8(ascii: "-"), limit: .max) != nil,
+      let perms = field(), perms.count == 4,
+      perms[perms.startIndex] == UInt8(ascii: "r") || perms[perms.startIndex] == UInt8(ascii: "-"),
+      perms[perms.startIndex + 1] == UInt8(ascii: "w") || perms[perms.startIndex + 1] == UInt8(ascii: "-"),
+      perms[perms.startIndex + 2] == UInt8(ascii: "x") || perms[perms.startIndex + 2] == UInt8(ascii: "-"),
+      perms[perms.startIndex + 3] == UInt8(ascii: "s"),
+      let offset = field(), hex(offset) != nil,
+      let device = field(), let number = pair(device, UInt8(ascii: ":"), limit: UInt64(UInt32.max))
+    else { return nil }
+    let inodeStart = index
+    while index < end && line[index] != space { index += 1 }
+    guard let inode = Digits.unsigned(line[inodeStart..<index]), inode != 0 else { return nil }
+    return PosixFileIdentity(device: deviceNumber(major: UInt32(number.0), minor: UInt32(number.1)), inode: inode)
+  }
+
+  /// glibc's `makedev(major, minor)`: the `st_dev` that `stat` reports for a file of that device.
+  package static func deviceNumber(major: UInt32, minor: UInt32) -> UInt64 {
+    let major = UInt64(major)
+    let minor = UInt64(minor)
+    return (major & 0xffff_f000) << 32 | (major & 0xfff) << 8 | (minor & 0xffff_ff00) << 12 | minor & 0xff
+  }
+
+  /// Lower-case hex digits, at most 64 bits of them; nil when `text` is empty, holds anything else or overflows.
+  static func hex(_ text: ArraySlice<UInt8>) -> UInt64? {
+    guard !text.isEmpty else { return nil }
+    var value: UInt64 = 0
+    for byte in text {
+      let digit: UInt64
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+      default: return nil
+      }
+      guard value >> 60 == 0 else { return nil }
+      value = value << 4 | digit
+    }
+    return value
   }
 
   /// Field 22 of `/proc/PID/stat`, the process's start time in clock ticks after boot; nil when `stat` does not
