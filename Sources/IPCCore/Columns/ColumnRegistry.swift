@@ -10,6 +10,10 @@ package enum ColumnRegistry {
   private static let msg: ColumnScope = .kinds([.messageQueue])
   private static let sem: ColumnScope = .kinds([.semaphoreSet])
   private static let posix: ColumnScope = .kinds(Set(ObjectKind.posixSections))
+  /// ATTACHED and ATTACHED-COMPLETE: who has a segment attached, or a POSIX object open or mapped.
+  private static let held: ColumnScope = .kinds([
+    .sharedMemorySegment, .posixSharedMemory, .posixMessageQueue, .posixSemaphore,
+  ])
   /// SIZE: System V segments and POSIX shared memory.
   private static let sizes: ColumnScope = .kinds([.sharedMemorySegment, .posixSharedMemory])
   /// USEDBYTES and MSGS: queues of both families.
@@ -71,7 +75,7 @@ package enum ColumnRegistry {
       seconds(since: lastActivity(object), now: context.now)
     },
     namespace,
-    Column("ORPHANED", "Nothing alive uses it or waits on it", scope: systemV, json: .boolean) {
+    Column("ORPHANED", "Nothing alive uses it or waits on it", scope: .objects, json: .boolean) {
       object,
       context in
       .boolean(orphaned(object, &context))
@@ -129,17 +133,27 @@ package enum ColumnRegistry {
     Column("SWAP", "Swapped bytes", scope: shm, alignRight: true, json: .number) { object, context in
       segment(object).map { optionalSize(context.residency(of: $0).swapped) } ?? .notApplicable
     },
-    Column("ATTACHED", "Processes that have it attached", scope: shm, json: .array) { object, context in
-      segment(object).map { segment in
-        .list(
+    Column("ATTACHED", "Processes that have it attached (POSIX: open or mapped)", scope: held, json: .array) {
+      object,
+      context in
+      if let segment = segment(object) {
+        return .list(
           context.processes.attachers(of: segment).attachers.map {
             .record([CellField("pid", .pid($0.pid)), CellField("command", .text($0.command))])
           }
         )
-      } ?? .notApplicable
+      }
+      guard let file = object.posix?.file else { return .notApplicable }
+      return .list(
+        context.processes.holders(of: file).holders.map {
+          .record([CellField("pid", .pid($0.pid)), CellField("command", .text($0.command))])
+        }
+      )
     },
-    Column("ATTACHED-COMPLETE", "Whether ATTACHED lists them all", scope: shm, json: .boolean) { object, context in
-      segment(object).map { .boolean(context.processes.attachers(of: $0).complete) } ?? .notApplicable
+    Column("ATTACHED-COMPLETE", "Whether ATTACHED lists them all", scope: held, json: .boolean) { object, context in
+      if let segment = segment(object) { return .boolean(context.processes.attachers(of: segment).complete) }
+      guard let file = object.posix?.file else { return .notApplicable }
+      return .boolean(context.processes.holders(of: file).complete)
     },
     Column("CPID-ALIVE", "Whether the creator is alive", scope: shm, json: .boolean) { object, context in
       segment(object).map { .liveness(context.processes.liveness($0.creatorPID, recordedAt: $0.changeTime)) }
@@ -398,8 +412,17 @@ package enum ColumnRegistry {
         }
       }
       return true
-    case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
-      return false  // the processes columns do not cover POSIX objects yet: never called orphaned
+    case .posixMessageQueue(let queue):
+      // No message waits for a reader, and no process has the queue open (a waiter has it open).
+      guard queue.messageCount == 0 else { return false }
+      let holders = context.processes.holders(of: queue.file)
+      return holders.complete && holders.holders.isEmpty
+    case .posixSharedMemory(let object):
+      let holders = context.processes.holders(of: object.file)
+      return holders.complete && holders.holders.isEmpty
+    case .posixSemaphore(let semaphore):
+      let holders = context.processes.holders(of: semaphore.file)
+      return holders.complete && holders.holders.isEmpty
     }
   }
 

@@ -99,7 +99,10 @@ package struct ProcessFacts {
   /// those, and reads the command line and user only of processes that hold one.
   ///
   /// Nil records every file every process holds.
-  package var holderFiles: Set<PosixFileIdentity>?
+  package var holderFiles: Set<PosixFileIdentity>? {
+    // A scan made for other files does not answer for these.
+    didSet { if let holderFiles, oldValue.map({ !holderFiles.isSubset(of: $0) }) ?? false { holderResult = nil } }
+  }
   private var scanResult: AttachmentScan?
   private var holderResult: HolderScan?
   private var examined: [Int32: ProcessExamination] = [:]

@@ -803,6 +803,11 @@ package struct SnapshotFilter {
   package mutating func apply(_ snapshot: inout Snapshot) {
     context.namespace = snapshot.namespace
     context.processes.namespace = snapshot.namespace
+    // The POSIX holders are looked for among the files of the snapshot only (ATTACHED, ORPHANED).
+    let files =
+      snapshot.posixSharedMemory.rows.map(\.file) + snapshot.posixQueues.rows.map(\.file)
+      + snapshot.posixSemaphores.rows.map(\.file)
+    if !files.isEmpty { context.processes.holderFiles = Set(files) }
     guard let selection else { return }
     Self.keep(&snapshot.queues.rows) { selection.matches(at: $0, &context) }
     Self.keep(&snapshot.segments.rows) { selection.matches(at: $0, &context) }
