@@ -34,6 +34,17 @@ struct ColumnRegistryTests {
 
   @Test("lsipc's defaults, -c and -t columns, +LIST and -o")
   func columnSelection() {
+    var posix = ColumnOptions()
+    #expect(posix.columns(for: .posixSharedMemory).map(\.name) == ["NAME", "PERMS", "OWNER", "SIZE", "MTIME"])
+    #expect(
+      posix.columns(for: .posixMessageQueue).map(\.name) == ["NAME", "PERMS", "OWNER", "MTIME", "USEDBYTES", "MSGS"]
+    )
+    posix.creators = true
+    posix.times = true
+    // util-linux master: -c adds the creator's ids alone for a POSIX kind, -t nothing.
+    #expect(
+      posix.columns(for: .posixSemaphore).map(\.name) == ["NAME", "PERMS", "OWNER", "MTIME", "SVAL", "CUID", "CGID"]
+    )
     var options = ColumnOptions()
     #expect(options.columns(for: .semaphoreSet).map(\.name) == ["KEY", "ID", "PERMS", "OWNER", "NSEMS"])
     options.times = true

@@ -159,7 +159,12 @@ struct FakePosix: PosixSource {
   final class Log {
     var unlinked: [[UInt8]] = []
     var queuesUnlinked: [[UInt8]] = []
+    /// Entries replaced after the fake was made (another file took the name): they win over `entries`.
+    var replaced: [[UInt8]: PosixFileStatus] = [:]
   }
+
+  /// The entry of `fileName` now.
+  func current(_ fileName: [UInt8]) -> PosixFileStatus? { log.replaced[fileName] ?? entries[fileName] }
   let log = Log()
 
   static func status(
@@ -183,11 +188,11 @@ struct FakePosix: PosixSource {
 
   func sharedMemoryEntries() throws(IPCError) -> [PosixDirectoryEntry] {
     if let code = directoryError { throw IPCError("open(/dev/shm)", code: code) }
-    return entries.map { PosixDirectoryEntry(fileName: $0.key, status: $0.value) }
+    return entries.keys.map { PosixDirectoryEntry(fileName: $0, status: current($0)!) }
   }
 
   func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {
-    guard let status = entries[fileName], status.type == .regular, status.file == file else { return nil }
+    guard let status = current(fileName), status.type == .regular, status.file == file else { return nil }
     return contents[fileName].map { Array($0.prefix(limit)) }
   }
 
@@ -195,7 +200,7 @@ struct FakePosix: PosixSource {
     _ fileName: [UInt8],
     if shouldUnlink: (PosixFileStatus) -> Bool
   ) throws(IPCError) -> PosixFileStatus {
-    guard let status = entries[fileName] else { throw IPCError("fstatat", code: Errno.notFound) }
+    guard let status = current(fileName) else { throw IPCError("fstatat", code: Errno.notFound) }
     if shouldUnlink(status) {
       if let code = unlinkErrors[fileName] { throw IPCError("unlinkat", code: code) }
       log.unlinked.append(fileName)

@@ -224,9 +224,62 @@ struct FilterTests {
     #expect(try Self.matches("1 < 2 && \"a\" < \"b\" && false == false && !false", Self.queue))
   }
 
+  static let posixOwnership = Ownership(
+    owner: UserID(rawValue: 4242),
+    group: GroupID(rawValue: 7),
+    creator: UserID(rawValue: 4242),
+    creatorGroup: GroupID(rawValue: 7),
+    mode: IPCMode(rawValue: 0o640)
+  )
+  static let posixObjects: [IPCObject] = [
+    .posixSharedMemory(
+      PosixSharedMemory(
+        name: PosixName(bytes: Array("app.shm".utf8)),
+        ownership: posixOwnership,
+        size: 8192,
+        modificationTime: Timestamp(kernelValue: 1_700_000_400),
+        file: PosixFileIdentity(device: 25, inode: 7)
+      )
+    ),
+    .posixMessageQueue(
+      PosixMessageQueue(
+        name: PosixName(bytes: Array("jobs".utf8)),
+        ownership: posixOwnership,
+        usedBytes: 12,
+        messageCount: 3,
+        modificationTime: Timestamp(kernelValue: 1_700_000_900),
+        file: PosixFileIdentity(device: 26, inode: 8)
+      )
+    ),
+    .posixSemaphore(
+      PosixSemaphore(
+        name: PosixName(bytes: Array("lock".utf8)),
+        ownership: posixOwnership,
+        value: nil,
+        modificationTime: nil,
+        file: PosixFileIdentity(device: 25, inode: 9)
+      )
+    ),
+  ]
+
+  @Test("POSIX objects: their own columns, the shared ones, and none of System V's")
+  func posixEvaluation() throws {
+    let (shared, queue, semaphore) = (Self.posixObjects[0], Self.posixObjects[1], Self.posixObjects[2])
+    #expect(try Self.matches("NAME == \"app.shm\" && SIZE == 8K && KIND == \"pshm\" && UID == 4242", shared))
+    #expect(try Self.matches("AGE == 600 && IDLE == 600 && MTIME == 1700000400 && PERMS == \"0640\"", shared))
+    #expect(try Self.matches("NAME =~ \"^/jo\" && MSGS == 3 && USEDBYTES == 12 && AGE == 100", queue))
+    // Not applicable: KEY, ID, CTIME, NATTCH; an unreadable value (SVAL) and a time never set match nothing.
+    for object in Self.posixObjects {
+      #expect(try !Self.matches("KEY == 0 || KEY != 0 || ID >= 0 || CTIME > 0 || NATTCH >= 0", object))
+    }
+    #expect(try !Self.matches("SVAL == 0 || SVAL != 0 || MTIME > 0 || AGE >= 0", semaphore))
+    #expect(try Self.matches("!(SVAL >= 0) && NAME == \"lock\"", semaphore))
+    #expect(try !Self.matches("SIZE > 0", queue))
+  }
+
   @Test("every object column has a filter type, and its values are of that type")
   func everyColumnTyped() throws {
-    let objects = [Self.segment(id: 1, attachTime: 1_700_000_500), Self.queue]
+    let objects = [Self.segment(id: 1, attachTime: 1_700_000_500), Self.queue] + Self.posixObjects
     for column in ColumnRegistry.objectColumns {
       let type = try #require(Selection.columnTypes[column.name], "\(column.name) has no filter type")
       var context = RowContext(now: Self.now, files: FakeFiles(), processes: FakeProcesses())
@@ -287,10 +340,11 @@ struct FilterTests {
   /// holds exactly for the value v the registry's getter gives (and nothing holds where it gives none).
   @Test("the filters' direct readers agree with the registry's getters")
   func directReadersAgree() throws {
-    let objects = [
-      Self.segment(id: 1, key: 0x162e, owner: 0, size: 3 << 30, attached: 2, mode: 0o1640, attachTime: 1_700_000_500),
-      Self.queue, Self.semaphoreSet,
-    ]
+    let objects =
+      [
+        Self.segment(id: 1, key: 0x162e, owner: 0, size: 3 << 30, attached: 2, mode: 0o1640, attachTime: 1_700_000_500),
+        Self.queue, Self.semaphoreSet,
+      ] + Self.posixObjects
     for object in objects {
       for column in ColumnRegistry.objectColumns where column.name != "COMMAND" {
         var context = RowContext(now: Self.now, files: FakeFiles(), processes: FakeProcesses())

@@ -321,9 +321,51 @@ struct PosixTests {
     #expect(dryRemover.reporter.failures == 1)
     #expect(
       dryOut.bytes.text
-        == "removing POSIX message queue `q9'\nremoving POSIX shared memory `b-seg'\nremoving POSIX semaphore `lock'\n"
-        + "removing POSIX semaphore `odd'\nremoving POSIX semaphore `secret'\n"
+        == "would remove POSIX shared memory `b-seg' (owner root)\nwould remove POSIX semaphore `lock' (owner root)\n"
+        + "would remove POSIX semaphore `odd' (owner root)\nwould remove POSIX semaphore `secret' (owner root)\n"
     )
+  }
+
+  @Test("a selection over POSIX objects: named ones read, selected, read again and unlinked only while the same file")
+  func removeSelected() throws {
+    let posix = Self.source()
+    var remover = Self.remover(posix)
+    remover.recording = true
+    remover.selection = try Selection(try FilterParser.parse(bytes("SIZE > 100 || SVAL == 5")))
+    let name = { (text: String) in PosixName(bytes: bytes(text)) }
+    let step = { (kind: ObjectKind, text: String) in
+      RemovalStep(kind: kind, target: .name(name(text), typed: bytes(text)), verbose: false)
+    }
+    let steps = [
+      step(.posixSharedMemory, "a-seg"),  // 10 bytes: not selected
+      step(.posixSharedMemory, "b-seg"),  // selected, then replaced by another file of that name
+      step(.posixSemaphore, "lock"),  // value 5: selected and removed
+      step(.posixSharedMemory, "evil"),  // a symbolic link: no object
+      step(.posixSharedMemory, "none"),  // not there
+    ]
+    remover.afterSelection = {
+      posix.log.replaced[bytes("b-seg")] = FakePosix.status(size: 4096, inode: 99)
+    }
+    var out = OutputBuffer()
+    try remover.removeSelected(steps, to: &out)
+    #expect(posix.log.unlinked == [bytes("sem.lock")])
+    #expect(remover.records.map(\.outcome) == [.skipped, .skipped, .gone, .changed, .removed])
+    #expect(
+      remover.records.map { $0.name.map { String(decoding: $0, as: UTF8.self) } } == [
+        "a-seg", "evil", "none", "b-seg", "lock",
+      ]
+    )
+    // The symbolic link and the missing name are failures; the unselected and the replaced objects are not.
+    #expect(remover.reporter.failures == 2)
+
+    // -a: evaluated on the listing; a dry run predicts and unlinks nothing.
+    let dry = Self.source()
+    var dryRemover = Self.remover(dry, dryRun: true)
+    dryRemover.selection = try Selection(try FilterParser.parse(bytes("SIZE >= 4096 && KIND == \"pshm\"")))
+    var dryOut = OutputBuffer()
+    try dryRemover.removeAll(.posixSharedMemory, verbose: false, to: &dryOut)
+    #expect(dry.log.unlinked.isEmpty)
+    #expect(dryOut.bytes.text == "would remove POSIX shared memory `b-seg' (owner root)\n")
   }
 
   @Test("-a pshm removes regular files only, and queues that cannot be listed end the run")

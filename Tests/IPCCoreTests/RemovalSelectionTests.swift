@@ -181,8 +181,8 @@ struct RemovalSelectionTests {
            "filter": "NATTCH == 0",
            "dry-run": false,
            "objects": [
-              {"kind": "shm", "id": 2, "key": "0x0000012c", "owner": "root", "uid": 0, "outcome": "skipped"},
-              {"kind": "shm", "id": 0, "key": "0x00000064", "owner": "root", "uid": 0, "outcome": "removed"}
+              {"kind": "shm", "id": 2, "key": "0x0000012c", "name": null, "owner": "root", "uid": 0, "outcome": "skipped"},
+              {"kind": "shm", "id": 0, "key": "0x00000064", "name": null, "owner": "root", "uid": 0, "outcome": "removed"}
            ],
            "totals": {"removed": 1, "would-remove": 0, "gone": 0, "denied": 0, "changed": 0, "skipped": 1}
         }
