@@ -295,7 +295,11 @@ package enum SwipcrmCommandLine {
       ),
       .init(nil, column: 32, [NamespaceOptions.ns, NamespaceOptions.allNamespaces]),
       .init(nil, column: 32, [CommonOptions.help, CommonOptions.version]),
-      .init("Selection options (narrow what -a and the ids and keys name):", column: 32, SelectionOptions.options),
+      .init(
+        "Selection options (narrow what -a and the ids, keys and names name):",
+        column: 32,
+        SelectionOptions.options
+      ),
     ],
     notes: [
       "Unlike util-linux ipcrm, for safe use in scripts:",

@@ -302,8 +302,8 @@ package enum SwipcsCommandLine {
       .init("Selection options (every view but -l, -u and --global):", column: 30, SelectionOptions.swipcsOptions),
     ],
     notes: [
-      "The POSIX listings show lsipc's default columns; of the options above only",
-      "-b, --human, --ns and --all-namespaces apply to them.",
+      "The POSIX kinds are shown in the column views, with util-linux master lsipc's",
+      "columns; -i, -p, -l, -u, the metrics and --processes show System V objects only.",
       "",
     ] + columnHelp
   )
