@@ -188,7 +188,7 @@ struct FakePosix: PosixSource {
 
   func sharedMemoryEntries() throws(IPCError) -> [PosixDirectoryEntry] {
     if let code = directoryError { throw IPCError("open(/dev/shm)", code: code) }
-    return entries.keys.map { PosixDirectoryEntry(fileName: $0, status: current($0)!) }
+    return entries.map { PosixDirectoryEntry(fileName: $0.key, status: log.replaced[$0.key] ?? $0.value) }
   }
 
   func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {

@@ -217,8 +217,9 @@ package enum ColumnRegistry {
     },
   ]
 
-  /// util-linux master lsipc's POSIX columns (`-M`, `-Q`, `-S` there; `--posix-*` here). SIZE, USEDBYTES and
-  /// MSGS are the System V kinds' columns, and apply to POSIX shared memory and queues too.
+  /// util-linux master lsipc's POSIX columns (`-M`, `-Q`, `-S` there; `--posix-*` here).
+  ///
+  /// SIZE, USEDBYTES and MSGS are the System V kinds' columns, and apply to POSIX shared memory and queues too.
   package static let posixColumns: [Column] = [
     Column("NAME", "POSIX resource name", scope: posix, json: .string) { object, _ in
       object.posix.map { .text($0.name.shown(object.kind)) } ?? .notApplicable

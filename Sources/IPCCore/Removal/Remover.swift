@@ -474,8 +474,10 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     return .procFile
   }
 
-  /// The POSIX object of `kind` named `name`, as listed now; nil after reporting that there is none (or that the
-  /// entry of that name is no object). Throws when the kind cannot be listed.
+  /// The POSIX object of `kind` named `name`, as listed now; nil after reporting that there is none.
+  ///
+  /// An entry of that name that is no object (a symbolic link, a directory) is reported as such. Throws when the
+  /// kind cannot be listed.
   private mutating func findPosix(
     _ kind: ObjectKind,
     _ name: PosixName,
