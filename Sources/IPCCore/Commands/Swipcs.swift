@@ -36,7 +36,9 @@ package enum Swipcs {
     let catalog = place.catalog()
     var filter = SnapshotFilter(options.selection, files: catalog.files, sysV: catalog.sysV)
     if options.processes {
-      return showProcesses(options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+      var status = showProcesses(options: options, catalog: catalog, filter: &filter, program: program, to: &out)
+      if options.readsSharedMemoryDirectory && !place.confirmSharedMemoryDirectory(program: program) { status = 1 }
+      return status
     }
     if let columns = options.columns {
       var status = showColumns(columns, options: options, catalog: catalog, filter: &filter, program: program, to: &out)

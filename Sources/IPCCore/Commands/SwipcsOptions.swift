@@ -253,8 +253,8 @@ package enum SwipcsCommandLine {
     }
     if let posix = firstPosix {
       // In util-linux's words (`err_exclusive_options`): the POSIX kinds have neither ipcs's fixed views nor -i,
-      // and no metrics or process view yet.
-      if let systemV = firstSystemV ?? metricsOption ?? (options.processes ? processes : nil) {
+      // and no metrics yet.
+      if let systemV = firstSystemV ?? metricsOption {
         program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
         return .failed
       }
@@ -303,7 +303,7 @@ package enum SwipcsCommandLine {
     ],
     notes: [
       "The POSIX kinds are shown in the column views, with util-linux master lsipc's",
-      "columns; -i, -p, -l, -u, the metrics and --processes show System V objects only.",
+      "columns and in --processes; -i, -p, -l, -u and the metrics are System V views.",
       "",
     ] + columnHelp
   )

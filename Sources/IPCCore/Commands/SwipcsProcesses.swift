@@ -6,25 +6,34 @@ package struct Holder: Sendable, Equatable {
   package var pid: ProcessID
   package var user: UserID?
   package var command: [UInt8]?
-  /// `attached`, `creator`, `last`, in that order, each at most once.
+  /// `attached`, `creator`, `last` (System V), or `open`, `mapped` (POSIX), in that order, each at most once.
   package var roles: [String]
 }
 
-/// `--processes`: per object, the processes that hold it, like fuser(1) for System V IPC.
+/// `--processes`: per object, the processes that hold it, like fuser(1) for IPC.
 package enum ProcessView {
-  /// The view's columns, in order.
+  /// The view's columns, in order; NAME only where POSIX kinds are shown.
   ///
   /// They are not in the column registry: they describe a process of an object, not an object, and `-o` does not
   /// pick among them.
-  package static let columns: [Column] = [
-    Column("KIND", "Kind of object (shm, msg, sem)", scope: .objects, json: .string),
-    Column("ID", "Resource ID", scope: .objects, json: .number),
-    Column("KEY", "Resource key", scope: .objects, json: .string),
-    Column("PID", "Process ID", scope: .objects, alignRight: true, json: .number),
-    Column("USER", "The process's effective user", scope: .objects, json: .string),
-    Column("ROLE", "attached (shm), creator, last (the last user the kernel recorded)", scope: .objects, json: .string),
-    Column("COMMAND", "The process's command line", scope: .objects, json: .string, truncatable: true),
-  ]
+  package static func columns(posix: Bool) -> [Column] {
+    var columns = [
+      Column("KIND", "Kind of object (shm, msg, sem, pshm, pmsg, psem)", scope: .objects, json: .string),
+      Column("ID", "Resource ID", scope: .objects, json: .number),
+      Column("KEY", "Resource key", scope: .objects, json: .string),
+      Column("PID", "Process ID", scope: .objects, alignRight: true, json: .number),
+      Column("USER", "The process's effective user", scope: .objects, json: .string),
+      Column(
+        "ROLE",
+        "attached (shm), creator, last (the last user the kernel recorded); open, mapped (POSIX)",
+        scope: .objects,
+        json: .string
+      ),
+      Column("COMMAND", "The process's command line", scope: .objects, json: .string, truncatable: true),
+    ]
+    if posix { columns.insert(Column("NAME", "POSIX resource name", scope: .objects, json: .string), at: 3) }
+    return columns
+  }
 
   /// The processes that hold `object`, in pid order, and whether the attachers are complete.
   ///
@@ -62,7 +71,14 @@ package enum ProcessView {
         addRecorded(value.lastPID, "last", recordedAt: recorded, context: &context)
       }
     case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
-      break  // who holds a POSIX object (its /proc/PID/fd and maps paths) is not looked up yet
+      // The kernel records no pid with a POSIX object: its holders are those with its file open or mapped.
+      guard let file = object.posix?.file else { break }
+      let found = context.processes.holders(of: file, withUsers: true)
+      complete = found.complete
+      for holder in found.holders {
+        let roles = [(PosixHolder.Means.open, "open"), (.mapped, "mapped")].filter { holder.means.contains($0.0) }
+        holders.append(Holder(pid: holder.pid, user: holder.user, command: holder.command, roles: roles.map(\.1)))
+      }
     }
     holders.sort { $0.pid.rawValue < $1.pid.rawValue }
     return (holders, complete)
@@ -89,8 +105,9 @@ extension Swipcs {
     )
     var writer = TableWriter(form: view.form, headings: view.headings, truncate: view.truncate, cells: cells)
     var rows: [[CellValue]] = []
-    var incomplete = 0
-    for kind in options.sections {
+    var (incomplete, incompletePosix, status): (Int, Int, Int32) = (0, 0, 0)
+    let posixKinds = ObjectKind.posixSections.filter(options.kinds.contains)
+    for kind in options.sections + posixKinds {
       let (snapshot, indices) = shownObjects(
         kind,
         options: options,
@@ -99,24 +116,35 @@ extension Swipcs {
         program: program,
         negativeIDIsFirst: false
       )
+      if let failure = snapshot.posixProblems(kind)?.failure {
+        program.warn(failure)
+        status = 1
+        continue
+      }
       for index in indices {
         let object = snapshot.object(kind, at: index)
         let (holders, complete) = ProcessView.holders(of: object, context: &filter.context)
-        if !complete { incomplete += 1 }
+        if !complete {
+          if kind.family == .posix { incompletePosix += 1 } else { incomplete += 1 }
+        }
         for holder in holders {
           let user: CellValue =
             holder.user.map { .text(filter.context.names.userName($0) ?? Array(String($0.rawValue).utf8)) }
             ?? .text(nil)
-          rows.append([
+          var row: [CellValue] = [
             .text(Array(kind.typeWord.utf8)), object.id.map { .integer(Int64($0)) } ?? .notApplicable,
             object.key.map { .key($0) } ?? .notApplicable, .pid(holder.pid), user,
             .text(Array(holder.roles.joined(separator: ",").utf8)), .text(holder.command),
-          ])
+          ]
+          if !posixKinds.isEmpty {
+            row.insert(object.posix.map { .text($0.name.shown(kind)) } ?? .notApplicable, at: 3)
+          }
+          rows.append(row)
         }
       }
     }
     writer.begin(to: &out)
-    let table = Table(name: "processes", columns: ProcessView.columns, count: rows.count)
+    let table = Table(name: "processes", columns: ProcessView.columns(posix: !posixKinds.isEmpty), count: rows.count)
     writer.write(table, to: &out) { index, cells in cells.append(contentsOf: rows[index]) }
     writer.end(to: &out)
     if incomplete > 0 {
@@ -125,6 +153,12 @@ extension Swipcs {
           + " (other users' processes, or other pid or IPC namespaces): the list is incomplete"
       )
     }
-    return 0
+    if incompletePosix > 0 {
+      program.warn(
+        "\(incompletePosix) POSIX object\(incompletePosix == 1 ? "" : "s") may be held by processes that cannot be read"
+          + " (other users' processes, or another pid namespace): the list is incomplete"
+      )
+    }
+    return status
   }
 }
