@@ -107,17 +107,17 @@ struct PrometheusTextTests {
   func summary() {
     #expect(
       Self.render(Self.sample) == """
-        # HELP ipc_objects System V IPC objects in the namespace, by kind.
+        # HELP ipc_objects IPC objects in the namespace, by kind (System V, and POSIX where asked for).
         # TYPE ipc_objects gauge
         ipc_objects{kind="msg"} 2
         ipc_objects{kind="shm"} 3
         ipc_objects{kind="sem"} 1
-        # HELP ipc_objects_limit The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI).
+        # HELP ipc_objects_limit The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI; MQUMNI for pmsg).
         # TYPE ipc_objects_limit gauge
         ipc_objects_limit{kind="msg"} 32000
         ipc_objects_limit{kind="shm"} 4
         ipc_objects_limit{kind="sem"} 10
-        # HELP ipc_orphaned_objects System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.
+        # HELP ipc_orphaned_objects IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.
         # TYPE ipc_orphaned_objects gauge
         ipc_orphaned_objects{kind="shm"} 2
         # HELP ipc_usage_ratio Use of a kernel limit, 0 to 1, by resource as lsipc -g names it.
@@ -214,6 +214,84 @@ struct PrometheusTextTests {
     Self.checkStructure(out.bytes.text)
   }
 
+  @Test("POSIX kinds: counts, MQUMNI's ratio, the sums of sizes and queued messages, owners")
+  func posixKinds() {
+    var metrics = IPCMetrics(pageSize: 4096)
+    let ownership = { (uid: UInt32) in
+      Ownership(
+        owner: UserID(rawValue: uid),
+        group: GroupID(rawValue: uid),
+        creator: UserID(rawValue: uid),
+        creatorGroup: GroupID(rawValue: uid),
+        mode: IPCMode(rawValue: 0o600)
+      )
+    }
+    let file = PosixFileIdentity(device: 1, inode: 1)
+    let name = PosixName(bytes: Array("x".utf8))
+    metrics.add(
+      [
+        PosixMessageQueue(
+          name: name,
+          ownership: ownership(0),
+          usedBytes: 5,
+          messageCount: 1,
+          modificationTime: nil,
+          file: file
+        ),
+        // Unreadable: counted as an object, its messages unknown (not added).
+        PosixMessageQueue(
+          name: name,
+          ownership: ownership(7),
+          usedBytes: nil,
+          messageCount: nil,
+          modificationTime: nil,
+          file: file
+        ),
+      ],
+      limits: PosixQueueLimits(maxQueues: 256, maxMessageSize: 8192, maxMessagesPerQueue: 10)
+    )
+    metrics.add([
+      PosixSharedMemory(name: name, ownership: ownership(0), size: 8192, modificationTime: nil, file: file),
+      PosixSharedMemory(name: name, ownership: ownership(0), size: 1, modificationTime: nil, file: file),
+    ])
+    metrics.add([] as [PosixSemaphore])
+    metrics.posixSharedMemory?.orphaned = 1
+    metrics.userNames = [0: Array("root".utf8)]
+    #expect(
+      Self.render(metrics) == """
+        # HELP ipc_objects IPC objects in the namespace, by kind (System V, and POSIX where asked for).
+        # TYPE ipc_objects gauge
+        ipc_objects{kind="pmsg"} 2
+        ipc_objects{kind="pshm"} 2
+        ipc_objects{kind="psem"} 0
+        # HELP ipc_objects_limit The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI; MQUMNI for pmsg).
+        # TYPE ipc_objects_limit gauge
+        ipc_objects_limit{kind="pmsg"} 256
+        # HELP ipc_orphaned_objects IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.
+        # TYPE ipc_orphaned_objects gauge
+        ipc_orphaned_objects{kind="pshm"} 1
+        # HELP ipc_usage_ratio Use of a kernel limit, 0 to 1, by resource as lsipc -g names it.
+        # TYPE ipc_usage_ratio gauge
+        ipc_usage_ratio{resource="MQUMNI"} 0.0078125
+        # HELP ipc_posix_shm_bytes Bytes of all POSIX shared memory objects of /dev/shm (the sum of their sizes).
+        # TYPE ipc_posix_shm_bytes gauge
+        ipc_posix_shm_bytes 8193
+        # HELP ipc_posix_mqueue_queued_messages Messages waiting in the POSIX message queues the reader may open.
+        # TYPE ipc_posix_mqueue_queued_messages gauge
+        ipc_posix_mqueue_queued_messages 1
+        # HELP ipc_posix_mqueue_queued_bytes Bytes of the messages waiting in the POSIX message queues the reader may open.
+        # TYPE ipc_posix_mqueue_queued_bytes gauge
+        ipc_posix_mqueue_queued_bytes 5
+        # HELP ipc_owner_objects Objects by kind and owner uid; user is the owner's name, empty without a passwd entry.
+        # TYPE ipc_owner_objects gauge
+        ipc_owner_objects{kind="pmsg",uid="0",user="root"} 1
+        ipc_owner_objects{kind="pmsg",uid="7",user=""} 1
+        ipc_owner_objects{kind="pshm",uid="0",user="root"} 2
+
+        """
+    )
+  }
+
   /// A kind not read has no series at all, and a family with no sample no HELP line.
   @Test func absentKindsLeaveNoFamily() {
     var metrics = IPCMetrics(pageSize: 4096)
@@ -221,7 +299,7 @@ struct PrometheusTextTests {
     let text = Self.render(metrics)
     #expect(
       text == """
-        # HELP ipc_objects System V IPC objects in the namespace, by kind.
+        # HELP ipc_objects IPC objects in the namespace, by kind (System V, and POSIX where asked for).
         # TYPE ipc_objects gauge
         ipc_objects{kind="shm"} 0
         # HELP ipc_shm_bytes Bytes of all shared memory segments (the sum of their sizes).

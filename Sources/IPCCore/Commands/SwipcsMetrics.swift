@@ -13,10 +13,11 @@ extension Swipcs {
     program: Program,
     to out: inout OutputBuffer
   ) -> Int32 {
-    output(options, program: program, to: &out) { out in
-      writeMetrics(
+    var failed = false
+    let written = output(options, program: program, to: &out) { out in
+      failed = !writeMetrics(
         set,
-        kinds: options.sections,
+        kinds: options.tableKinds,
         catalog: catalog,
         namespace: namespace,
         filter: &filter,
@@ -24,6 +25,7 @@ extension Swipcs {
         to: &out
       )
     }
+    return failed ? 1 : written
   }
 
   /// `--all-namespaces --prometheus`: every namespace's series, labelled `ns`, in one exposition.
@@ -37,20 +39,24 @@ extension Swipcs {
     to out: inout OutputBuffer
   ) -> Int32 {
     var gathered: [GatheredMetrics] = []
+    var failed = false
     var unused = OutputBuffer()
     // The live sources act in the namespace the thread has entered.
     var filter = SnapshotFilter(options.selection, files: LiveFiles(), sysV: LiveSysV())
     let status = NamespaceWalk.forEach(program: program, to: &unused) { visit, _ in
-      gathered.append(
-        gather(
-          set,
-          kinds: options.sections,
-          catalog: visit.place.catalog(),
-          namespace: visit.id,
-          filter: &filter,
-          program: program
-        )
+      let metrics = gather(
+        set,
+        kinds: options.tableKinds,
+        catalog: visit.place.catalog(),
+        namespace: visit.id,
+        filter: &filter,
+        program: program
       )
+      gathered.append(metrics)
+      if metrics.failed { failed = true }
+      if options.readsSharedMemoryDirectory && !visit.place.confirmSharedMemoryDirectory(program: program) {
+        failed = true
+      }
       return 0
     }
     let written = output(options, program: program, to: &out) { out in
@@ -59,7 +65,7 @@ extension Swipcs {
       PrometheusText.appendObjects(gathered.compactMap(\.semaphoreSets), to: &out)
       PrometheusText.appendSummary(gathered.map { ($0.namespace, $0.metrics) }, to: &out)
     }
-    return max(status, written)
+    return max(status, written, failed ? 1 : 0)
   }
 
   /// Writes the metrics `body` makes to stdout, or replaces `--textfile` with them.
@@ -88,6 +94,8 @@ extension Swipcs {
     var queues: PrometheusObjects<MessageQueue>?
     var segments: PrometheusObjects<SharedMemorySegment>?
     var semaphoreSets: PrometheusObjects<SemaphoreSet>?
+    /// A kind asked for could not be read (said on stderr).
+    var failed = false
   }
 
   /// Reads the metrics of the namespace the thread is in, keeping the objects for `=objects`.
@@ -101,10 +109,20 @@ extension Swipcs {
   ) -> GatheredMetrics {
     var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
     var kept: [KindObjects] = []
-    read(set, kinds: kinds, catalog: catalog, namespace: namespace, filter: &filter, program: program, into: &metrics) {
+    var failed = false
+    read(
+      set,
+      kinds: kinds,
+      catalog: catalog,
+      namespace: namespace,
+      filter: &filter,
+      program: program,
+      into: &metrics,
+      failed: &failed
+    ) {
       kept.append($0)
     }
-    var gathered = GatheredMetrics(namespace: namespace, metrics: metrics)
+    var gathered = GatheredMetrics(namespace: namespace, metrics: metrics, failed: failed)
     for objects in kept {
       switch objects {
       case .queues(let queues): gathered.queues = queues
@@ -116,7 +134,9 @@ extension Swipcs {
   }
 
   /// Reads the kinds one at a time, as the listing does (a kind's rows are let go before the next is read),
-  /// writing each kind's per-object series as it goes and keeping only counts and sums; then the summary.
+  /// writing each kind's per-object series as it goes and keeping only counts and sums; then the summary. False
+  /// when a kind asked for could not be read (said on stderr; the others are written).
+  @discardableResult
   static func writeMetrics<SysV: SysVSource, Files: FileSource>(
     _ set: MetricsSet,
     kinds: [ObjectKind],
@@ -125,9 +145,19 @@ extension Swipcs {
     filter: inout SnapshotFilter,
     program: Program,
     to out: inout OutputBuffer
-  ) {
+  ) -> Bool {
     var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
-    read(set, kinds: kinds, catalog: catalog, namespace: namespace, filter: &filter, program: program, into: &metrics) {
+    var failed = false
+    read(
+      set,
+      kinds: kinds,
+      catalog: catalog,
+      namespace: namespace,
+      filter: &filter,
+      program: program,
+      into: &metrics,
+      failed: &failed
+    ) {
       switch $0 {
       case .queues(let queues): PrometheusText.appendObjects([queues], to: &out)
       case .segments(let segments): PrometheusText.appendObjects([segments], to: &out)
@@ -135,6 +165,7 @@ extension Swipcs {
       }
     }
     PrometheusText.appendSummary([(namespace, metrics)], to: &out)
+    return !failed
   }
 
   /// One kind's objects for the per-object series (`=objects`).
@@ -154,6 +185,7 @@ extension Swipcs {
     filter: inout SnapshotFilter,
     program: Program,
     into metrics: inout IPCMetrics,
+    failed: inout Bool,
     objects: (KindObjects) -> Void
   ) {
     let kernel = catalog.figures
@@ -185,7 +217,19 @@ extension Swipcs {
         metrics.semaphoreSets?.orphaned = orphans
         if set.objects { objects(.semaphoreSets(kept(snapshot.semaphoreSets.rows))) }
       case .posixSharedMemory, .posixMessageQueue, .posixSemaphore:
-        continue  // POSIX kinds have no metrics yet: --prometheus selects System V kinds only.
+        // Counts and sums only: no per-object series for POSIX objects (`=objects` is System V's).
+        for entry in snapshot.posixProblems(kind)?.skipped ?? [] { program.warn("\(entry.message); left out") }
+        if let failure = snapshot.posixProblems(kind)?.failure {
+          program.warn(failure)
+          failed = true
+          continue
+        }
+        switch kind {
+        case .posixMessageQueue: metrics.add(snapshot.posixQueues.rows, limits: kernel.posixQueueLimits())
+        case .posixSharedMemory: metrics.add(snapshot.posixSharedMemory.rows)
+        default: metrics.add(snapshot.posixSemaphores.rows)
+        }
+        metrics[kind]?.orphaned = orphans
       }
     }
     for uid in metrics.ownerIDs {
@@ -196,7 +240,6 @@ extension Swipcs {
   /// How many of `snapshot`'s objects of `kind` ORPHANED says yes of (one scan of /proc for the attachments,
   /// each recorded pid judged once).
   static func orphanCount(_ snapshot: Snapshot, _ kind: ObjectKind, context: inout RowContext) -> UInt64 {
-    guard kind.family == .systemV else { return 0 }
     var count: UInt64 = 0
     for index in 0..<snapshot.count(kind) where ColumnRegistry.orphaned(snapshot.object(kind, at: index), &context) {
       count += 1

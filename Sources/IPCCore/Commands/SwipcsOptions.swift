@@ -252,9 +252,8 @@ package enum SwipcsCommandLine {
       return .failed
     }
     if let posix = firstPosix {
-      // In util-linux's words (`err_exclusive_options`): the POSIX kinds have neither ipcs's fixed views nor -i,
-      // and no metrics yet.
-      if let systemV = firstSystemV ?? metricsOption {
+      // In util-linux's words (`err_exclusive_options`): the POSIX kinds have neither ipcs's fixed views nor -i.
+      if let systemV = firstSystemV {
         program.warn("mutually exclusive arguments: --\(posix.long) --\(systemV.long)")
         return .failed
       }
@@ -303,7 +302,7 @@ package enum SwipcsCommandLine {
     ],
     notes: [
       "The POSIX kinds are shown in the column views, with util-linux master lsipc's",
-      "columns and in --processes; -i, -p, -l, -u and the metrics are System V views.",
+      "columns, in --processes and in the metrics; -i, -p, -l and -u are System V views.",
       "",
     ] + columnHelp
   )

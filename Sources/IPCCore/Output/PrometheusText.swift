@@ -22,6 +22,9 @@ package struct IPCMetrics: Sendable, Equatable {
   package var queues: Kind?
   package var segments: Kind?
   package var semaphoreSets: Kind?
+  package var posixQueues: Kind?
+  package var posixSharedMemory: Kind?
+  package var posixSemaphores: Kind?
 
   /// The sum of the segments' sizes.
   package var sharedMemoryBytes: UInt64 = 0
@@ -38,6 +41,11 @@ package struct IPCMetrics: Sendable, Equatable {
   /// The semaphores of every set, and SEMMNS.
   package var semaphores: UInt64 = 0
   package var semaphoreLimit: UInt64?
+  /// The sum of the POSIX shared-memory objects' sizes.
+  package var posixSharedMemoryBytes: UInt64 = 0
+  /// The sums of the POSIX queues' message counts and queued bytes (of those the reader may open).
+  package var posixQueuedMessages: UInt64 = 0
+  package var posixQueuedBytes: UInt64 = 0
   /// The user names of the owners, where the passwd database has one.
   package var userNames: [UInt32: [UInt8]] = [:]
   package let pageSize: UInt64
@@ -79,6 +87,66 @@ package struct IPCMetrics: Sendable, Equatable {
     semaphoreSets = kind
   }
 
+  package mutating func add(_ rows: [PosixMessageQueue], limits: PosixQueueLimits?) {
+    var kind = Kind()
+    kind.limit = limits?.maxQueues
+    for queue in rows {
+      kind.count(queue.ownership.owner)
+      posixQueuedMessages &+= queue.messageCount ?? 0
+      posixQueuedBytes &+= queue.usedBytes ?? 0
+    }
+    posixQueues = kind
+  }
+
+  /// POSIX shared memory and semaphores have no limit of their own (files of a tmpfs).
+  package mutating func add(_ rows: [PosixSharedMemory]) {
+    var kind = Kind()
+    for object in rows {
+      kind.count(object.ownership.owner)
+      posixSharedMemoryBytes &+= object.size
+    }
+    posixSharedMemory = kind
+  }
+
+  package mutating func add(_ rows: [PosixSemaphore]) {
+    var kind = Kind()
+    for semaphore in rows { kind.count(semaphore.ownership.owner) }
+    posixSemaphores = kind
+  }
+
+  /// The kinds read, in the order of the families' samples.
+  package var kinds: [(ObjectKind, Kind)] {
+    let present: [(ObjectKind, Kind?)] = [
+      (.messageQueue, queues), (.sharedMemorySegment, segments), (.semaphoreSet, semaphoreSets),
+      (.posixMessageQueue, posixQueues), (.posixSharedMemory, posixSharedMemory), (.posixSemaphore, posixSemaphores),
+    ]
+    return present.compactMap { kind, figures in figures.map { (kind, $0) } }
+  }
+
+  /// The figures of `kind`, where it was read.
+  package subscript(kind: ObjectKind) -> Kind? {
+    get {
+      switch kind {
+      case .messageQueue: queues
+      case .sharedMemorySegment: segments
+      case .semaphoreSet: semaphoreSets
+      case .posixMessageQueue: posixQueues
+      case .posixSharedMemory: posixSharedMemory
+      case .posixSemaphore: posixSemaphores
+      }
+    }
+    set {
+      switch kind {
+      case .messageQueue: queues = newValue
+      case .sharedMemorySegment: segments = newValue
+      case .semaphoreSet: semaphoreSets = newValue
+      case .posixMessageQueue: posixQueues = newValue
+      case .posixSharedMemory: posixSharedMemory = newValue
+      case .posixSemaphore: posixSemaphores = newValue
+      }
+    }
+  }
+
   /// `SHM_INFO`'s resident and swapped pages.
   package mutating func add(_ usage: SharedMemoryUsage?) {
     sharedMemoryResidentBytes = usage.map { $0.pagesResident &* pageSize }
@@ -88,7 +156,7 @@ package struct IPCMetrics: Sendable, Equatable {
   /// Every owner uid counted, each once, in ascending order.
   package var ownerIDs: [UInt32] {
     var ids = Set<UInt32>()
-    for kind in [queues, segments, semaphoreSets] { if let kind { ids.formUnion(kind.owners.keys) } }
+    for (_, kind) in kinds { ids.formUnion(kind.owners.keys) }
     return ids.sorted()
   }
 }
@@ -173,21 +241,16 @@ package enum PrometheusText {
     _ all: [(namespace: NamespaceID?, metrics: IPCMetrics)],
     to out: inout OutputBuffer
   ) {
-    func kinds(_ metrics: IPCMetrics) -> [(ObjectKind, IPCMetrics.Kind)] {
-      let present: [(ObjectKind, IPCMetrics.Kind?)] = [
-        (.messageQueue, metrics.queues), (.sharedMemorySegment, metrics.segments),
-        (.semaphoreSet, metrics.semaphoreSets),
-      ]
-      return present.compactMap { kind, figures in figures.map { (kind, $0) } }
-    }
-
     // The families with one sample per kind; nil leaves the kind's sample out.
     let byKind: [(StaticString, String, (IPCMetrics.Kind) -> UInt64?)] = [
-      ("ipc_objects", "System V IPC objects in the namespace, by kind.", { $0.objects }),
-      ("ipc_objects_limit", "The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI).", { $0.limit }),
+      ("ipc_objects", "IPC objects in the namespace, by kind (System V, and POSIX where asked for).", { $0.objects }),
+      (
+        "ipc_objects_limit", "The kernel's limit on objects of the kind (MSGMNI, SHMMNI, SEMMNI; MQUMNI for pmsg).",
+        { $0.limit }
+      ),
       (
         "ipc_orphaned_objects",
-        "System V IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.",
+        "IPC objects nothing alive uses or waits on (lsipc-style column ORPHANED), by kind.",
         { $0.orphaned }
       ),
     ]
@@ -195,7 +258,7 @@ package enum PrometheusText {
     for (name, help, value) in byKind {
       family = Family(name, help: help)
       for (ns, metrics) in all {
-        for (kind, figures) in kinds(metrics) {
+        for (kind, figures) in metrics.kinds {
           if let value = value(figures) { family.sample(ns: ns, kind: kind, value, to: &out) }
         }
       }
@@ -216,6 +279,7 @@ package enum PrometheusText {
         if let limit = sets.limit { ratios.append(("SEMMNI", sets.objects, limit)) }
         if let limit = metrics.semaphoreLimit { ratios.append(("SEMMNS", metrics.semaphores, limit)) }
       }
+      if let queues = metrics.posixQueues, let limit = queues.limit { ratios.append(("MQUMNI", queues.objects, limit)) }
       for (resource, used, limit) in ratios {
         family.start(to: &out)
         out.append("{")
@@ -278,6 +342,25 @@ package enum PrometheusText {
           metrics.semaphoreSets == nil ? nil : metrics.semaphoreLimit
         }
       ),
+      (
+        "ipc_posix_shm_bytes", "Bytes of all POSIX shared memory objects of /dev/shm (the sum of their sizes).",
+        { metrics in
+          metrics.posixSharedMemory == nil ? nil : metrics.posixSharedMemoryBytes
+        }
+      ),
+      (
+        "ipc_posix_mqueue_queued_messages", "Messages waiting in the POSIX message queues the reader may open.",
+        { metrics in
+          metrics.posixQueues == nil ? nil : metrics.posixQueuedMessages
+        }
+      ),
+      (
+        "ipc_posix_mqueue_queued_bytes",
+        "Bytes of the messages waiting in the POSIX message queues the reader may open.",
+        { metrics in
+          metrics.posixQueues == nil ? nil : metrics.posixQueuedBytes
+        }
+      ),
     ]
     for (name, help, value) in perKind {
       family = Family(name, help: help)
@@ -289,7 +372,7 @@ package enum PrometheusText {
       help: "Objects by kind and owner uid; user is the owner's name, empty without a passwd entry."
     )
     for (ns, metrics) in all {
-      for (kind, figures) in kinds(metrics) {
+      for (kind, figures) in metrics.kinds {
         for uid in figures.owners.keys.sorted() {
           family.start(to: &out)
           out.append("{")
