@@ -134,8 +134,9 @@ extension Swipcs {
   }
 
   /// Reads the kinds one at a time, as the listing does (a kind's rows are let go before the next is read),
-  /// writing each kind's per-object series as it goes and keeping only counts and sums; then the summary. False
-  /// when a kind asked for could not be read (said on stderr; the others are written).
+  /// writing each kind's per-object series as it goes and keeping only counts and sums; then the summary.
+  ///
+  /// False when a kind asked for could not be read (said on stderr; the others are written).
   @discardableResult
   static func writeMetrics<SysV: SysVSource, Files: FileSource>(
     _ set: MetricsSet,
