@@ -413,3 +413,18 @@ int cipc_ipc_namespace_in_own_user_namespace(void) {
   close(user);
   return 0;
 }
+
+/* openat2(2) with RESOLVE_IN_ROOT: `path` resolved as if `root` were "/", so that an absolute symlink or ".." in
+ * another process's root (/proc/PID/root) stays inside it instead of reaching the caller's own files. */
+#include <linux/openat2.h>
+int cipc_open_in_root(int root, const char *path, int flags) {
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (unsigned long long)flags;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+}
+
+int cipc_open_path(int directory, const char *path, int flags) {
+  return openat(directory, path, O_PATH | flags);
+}

@@ -260,5 +260,12 @@ int cipc_has_cap_sys_admin(void);
 /// when that cannot be told (no /proc, or a kernel before 4.9).
 int cipc_ipc_namespace_in_own_user_namespace(void);
 
+/// openat2(root, path, flags) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: `path` resolved inside `root` (another
+/// process's root, `/proc/PID/root`), absolute symlinks and ".." included. A descriptor, or -1 with errno (ENOSYS
+/// before Linux 5.6).
+int cipc_open_in_root(int root, const char *path, int flags);
+
+/// openat(directory, path, O_PATH | flags): a descriptor that only names the file (Swift does not see O_PATH).
+int cipc_open_path(int directory, const char *path, int flags);
 
 #endif

@@ -38,7 +38,11 @@ package struct NamespacePlace: Sendable {
     var catalog = LiveCatalog(
       sysV: LiveSysV(),
       files: LiveFiles(),
-      posix: LivePosix(sharedMemoryDirectory: directory, mountedQueueDirectory: nil)
+      posix: LivePosix(
+        sharedMemoryDirectory: directory,
+        sharedMemoryRoot: pid.map { "/proc/\($0)/root" },
+        mountedQueueDirectory: nil
+      )
     )
     if let pid { catalog.mountNamespacePath = "/proc/\(pid)/ns/mnt" }
     return catalog

@@ -221,7 +221,6 @@ package enum Swipcs {
     } else {
       out.append("null")
     }
-    out.append(",\n")
   }
 
   private static func appendJSONString(_ text: String?, to out: inout OutputBuffer) {

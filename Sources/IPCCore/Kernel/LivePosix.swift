@@ -11,25 +11,34 @@ package struct LivePosix: PosixSource {
   /// Where shared memory and semaphores live: glibc's `SHMDIR`; for another namespace, `/proc/PID/root/dev/shm`
   /// (`NamespacePlace`).
   package var sharedMemoryDirectory: String
+  /// Another process's root (`/proc/PID/root`), inside which `dev/shm` is resolved (`openat2` with
+  /// `RESOLVE_IN_ROOT`), so that a symlinked `/dev` or `/dev/shm` in a container leads where it leads for the
+  /// container's own processes and never to the caller's files; nil for the caller's own `/dev/shm`.
+  package var sharedMemoryRoot: String?
   /// Where the mqueue filesystem is usually mounted; read when no private mount can be made.
   ///
   /// nil in another IPC namespace than the mount's: only a private mount made there shows its queues.
   package var mountedQueueDirectory: String?
 
-  package init(sharedMemoryDirectory: String = "/dev/shm", mountedQueueDirectory: String? = "/dev/mqueue") {
+  package init(
+    sharedMemoryDirectory: String = "/dev/shm",
+    sharedMemoryRoot: String? = nil,
+    mountedQueueDirectory: String? = "/dev/mqueue"
+  ) {
     self.sharedMemoryDirectory = sharedMemoryDirectory
+    self.sharedMemoryRoot = sharedMemoryRoot
     self.mountedQueueDirectory = mountedQueueDirectory
   }
 
   // MARK: Shared memory and semaphores
 
   package func sharedMemoryEntries() throws(IPCError) -> [PosixDirectoryEntry] {
-    let directory = try Self.openDirectory(sharedMemoryDirectory)
+    let directory = try openSharedMemoryDirectory()
     return try Self.entries(of: directory, path: sharedMemoryDirectory)
   }
 
   package func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {
-    guard let directory = try? Self.openDirectory(sharedMemoryDirectory) else { return nil }
+    guard let directory = try? openSharedMemoryDirectory() else { return nil }
     defer { close(directory) }
     let fd = Self.withCName(fileName) { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
     guard fd >= 0 else { return nil }
@@ -43,7 +52,7 @@ package struct LivePosix: PosixSource {
     _ fileName: [UInt8],
     if shouldUnlink: (PosixFileStatus) -> Bool
   ) throws(IPCError) -> PosixFileStatus {
-    let directory = try Self.openDirectory(sharedMemoryDirectory)
+    let directory = try openSharedMemoryDirectory()
     defer { close(directory) }
     let shown = sharedMemoryDirectory + "/" + String(decoding: fileName, as: UTF8.self)
     var info = stat()
@@ -148,6 +157,31 @@ package struct LivePosix: PosixSource {
   }
 
   // MARK: Shared helpers
+
+  /// The shared-memory directory: the caller's own opened `O_NOFOLLOW`; another process's resolved inside its root.
+  ///
+  /// Without `openat2` (before Linux 5.6) each component inside the root is opened `O_NOFOLLOW`, so a symlinked
+  /// `dev` or `dev/shm` there is refused rather than followed.
+  private func openSharedMemoryDirectory() throws(IPCError) -> Int32 {
+    guard let sharedMemoryRoot else { return try Self.openDirectory(sharedMemoryDirectory) }
+    // The magic link /proc/PID/root is followed on purpose: the caller checked that PID is in the namespace.
+    let root = try Errno.check("open(\(sharedMemoryRoot))") {
+      cipc_open_path(AT_FDCWD, sharedMemoryRoot, O_DIRECTORY | O_CLOEXEC)
+    }
+    defer { close(root) }
+    let operation = "openat2(\(sharedMemoryRoot), dev/shm, RESOLVE_IN_ROOT)"
+    let fd = cipc_open_in_root(root, "dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 { return fd }
+    let code = errno
+    guard code == ENOSYS else { throw IPCError(operation, code: code) }
+    let dev = try Errno.check("open(\(sharedMemoryRoot)/dev)") {
+      cipc_open_path(root, "dev", O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    }
+    defer { close(dev) }
+    return try Errno.check("open(\(sharedMemoryDirectory))") {
+      openat(dev, "shm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    }
+  }
 
   private static func openDirectory(_ path: String) throws(IPCError) -> Int32 {
     try Errno.check("open(\(path))") { open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }

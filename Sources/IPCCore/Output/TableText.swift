@@ -43,14 +43,15 @@ package struct TableWriter {
     self.cells = cells
   }
 
-  /// Starts the output (JSON's opening brace).
-  package func begin(to out: inout OutputBuffer) {
-    if form == .json { out.append("{\n") }
-  }
+  /// Starts the output, which writes nothing yet.
+  ///
+  /// JSON's opening brace comes with the first table, so that a view none of whose tables could be read (its
+  /// reasons on stderr) writes no document rather than an empty one.
+  package func begin(to out: inout OutputBuffer) {}
 
-  /// Ends the output (JSON's closing brace).
+  /// Ends the output (JSON's closing brace, after at least one table).
   package func end(to out: inout OutputBuffer) {
-    if form == .json { out.append(tablesWritten == 0 ? "}\n" : "\n}\n") }
+    if form == .json && tablesWritten > 0 { out.append("\n}\n") }
   }
 
   /// Starts a new group of tables (a namespace's): the next table is written as the first.
@@ -77,8 +78,10 @@ package struct TableWriter {
 
   // MARK: JSON
 
+  /// The first table of a document opens it; the first of a namespace's object (`jsonIndent`) follows the
+  /// object's last member, which has no comma of its own.
   private mutating func writeJSON(_ table: Table, _ row: (Int) -> [CellValue], to out: inout OutputBuffer) {
-    if tablesWritten > 0 { out.append(",\n") }
+    out.append(tablesWritten > 0 || jsonIndent > 0 ? ",\n" : "{\n")
     out.appendSpaces(jsonIndent + 3)
     CellText.appendJSONString(Array(table.name.utf8), to: &out)
     out.append(": [")

@@ -556,6 +556,7 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
       }
       record(RemovalRecord(object, .removed))
     } catch {
+      if let failure = Self.unreachableDirectory(error, kind) { throw failure }
       switch error.code {
       case Errno.permissionDenied, Errno.notPermitted:
         record(RemovalRecord(object, .denied))
@@ -566,6 +567,16 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
       default: throw reporter.fatalName(error)
       }
     }
+  }
+
+  /// The error of opening the shared-memory directory itself, which ends the run: it is about no name.
+  ///
+  /// The directory may be gone, or be a symlinked `/dev` in another process's root that leads nowhere inside it.
+  /// Errors of the entry (`fstatat`, `unlinkat`) and of `mq_unlink` are about the name, and nil here.
+  private static func unreachableDirectory(_ error: IPCError, _ kind: ObjectKind) -> FatalRemovalError? {
+    guard kind != .posixMessageQueue, !error.operation.hasPrefix("fstatat"), !error.operation.hasPrefix("unlinkat")
+    else { return nil }
+    return FatalRemovalError(message: "\(kind.facilityName) cannot be reached: \(error.message)")
   }
 
   /// Removes the POSIX object `name` of `kind`, as util-linux master's `remove_name`, but only that object.
@@ -617,6 +628,7 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
         record(RemovalRecord(kind, name: name, .removed))
       }
     } catch {
+      if let failure = Self.unreachableDirectory(error, kind) { throw failure }
       switch error.code {
       case Errno.permissionDenied, Errno.notPermitted:
         record(RemovalRecord(kind, name: name, .denied))

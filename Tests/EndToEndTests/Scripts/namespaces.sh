@@ -305,6 +305,33 @@ nsenter --mount -t "$pp" test -e "$work/mq/inq" && fail "swipcrm --ns --posix-mq
 nsenter --mount -t "$pp" test -e /dev/shm/sem.gate || fail "swipcrm --ns removed sem.gate"
 [[ -e /dev/shm/outside ]] || fail "swipcrm --ns removed the script's own /dev/shm/outside"
 
+# A process in another root whose /dev is an absolute symlink: inside its root that is its own directory; resolved
+# from the host (plain open of /proc/PID/root/dev/shm) it would be the host's directory of the same path.
+croot=$work/croot
+mkdir -p "$croot$work/inner/shm" "$work/inner/shm"
+ln -s "$work/inner" "$croot/dev"
+echo container > "$croot$work/inner/shm/legit"
+echo host > "$work/inner/shm/victim"
+hold chrooted unshare --ipc python3 -c '
+import os, sys
+base, root = sys.argv[1], sys.argv[2]
+release = os.open(base + ".release", os.O_RDWR)
+ready = open(base + ".ready", "w")
+os.chroot(root)
+ready.write("%d\n" % os.getpid()); ready.close()
+os.read(release, 1)' "$work/chrooted" "$croot"
+cp=$held
+chrooted=$!
+"$swipcs" --ns "$cp" --posix-shmems -o NAME --noheadings > "$work/c.out" 2>&1
+[[ $(cat "$work/c.out") == legit ]] || fail "--ns of a process with a symlinked /dev listed: $(cat "$work/c.out")"
+"$swipcrm" --ns "$cp" --posix-shmem victim 2> "$work/c.err" && fail "swipcrm --ns removed victim through the symlinked /dev"
+[[ -e $work/inner/shm/victim ]] || fail "swipcrm --ns removed the host's $work/inner/shm/victim"
+"$swipcrm" --ns "$cp" --posix-shmem legit || fail "swipcrm --ns --posix-shmem legit: $(cat "$work/c.err")"
+[[ -e $croot$work/inner/shm/legit ]] && fail "swipcrm --ns left the container's legit"
+# Gone before the completion check below, which lists the processes of other IPC namespaces.
+exec 4<> "$work/chrooted.release"; echo >&4; exec 4>&-
+wait "$chrooted"
+
 # What --ns completes: the pids of the processes in other IPC namespaces than the shell's.
 echo "##expected"
 own=$(inode $$)
