@@ -279,14 +279,14 @@ struct PosixEndToEndTests {
 
       run $SWIPCRM -n -a pshm -a psem -a pmsg
       check '[ "$(rc)" = 0 ] && [ -f /dev/shm/seg ] && [ -f "$WORK/mq/q" ]' "dry run removed something"
-      # The dry run names each object with its owner; the queues, removed by name without a selection, without.
+      # The dry run names each object, as just listed, with its owner.
       want "dry run order" <<'EOF'
       would remove POSIX shared memory `nobodys' (owner nobody)
       would remove POSIX shared memory `seg' (owner root)
       would remove POSIX semaphore `lock' (owner root)
       would remove POSIX semaphore `open' (owner nobody)
-      would remove POSIX message queue `/empty'
-      would remove POSIX message queue `/q'
+      would remove POSIX message queue `/empty' (owner nobody)
+      would remove POSIX message queue `/q' (owner root)
       EOF
 
       run $NOBODY $SWIPCRM -a pshm
@@ -723,7 +723,7 @@ struct PosixEndToEndTests {
       EOF
       run $SWIPCRM -n --posix-mqueue /q
       want "dry run, a queue named without a selection" <<'EOF'
-      would remove POSIX message queue `/q'
+      would remove POSIX message queue `/q' (owner root)
       EOF
       run $SWIPCRM --json -a pshm --filter 'SIZE > 50000'
       want "-a pshm --filter: report" '[.filter, ."dry-run", (.objects | map([.kind, .name, .owner, .uid, .outcome])), .totals.removed]' <<'EOF'

@@ -463,6 +463,13 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     let (names, skipped) = try posixNames(kind, in: snapshot)
     for entry in skipped { reporter.program.warn("\(entry.message); left alone") }
     guard let selection else {
+      if dryRun {
+        // The objects as just listed: the prediction names their owners and judges the permission.
+        for object in snapshot.objects(kind) {
+          try unlink(object, typed: object.posix.unsafelyUnwrapped.name.shown(kind), verbose: verbose, to: &out)
+        }
+        return .procFile
+      }
       for name in names { try remove(kind, name: name, typed: name.shown(kind), verbose: verbose, to: &out) }
       return .procFile
     }
@@ -593,6 +600,12 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     verbose: Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) {
+    if dryRun, let snapshot = Optional(catalog.snapshot([kind])), snapshot.posixProblems(kind)?.failure == nil,
+      let object = snapshot.objects(kind).first(where: { $0.posix?.name == name })
+    {
+      // Where the kind can be listed, the dry run predicts from the object as it is (owner, permission).
+      return try unlink(object, typed: typed, verbose: verbose, to: &out)
+    }
     if verbose && !dryRun && !recording { reporter.announce(kind, name: typed, to: &out) }
     guard let posix = catalog.posix else { throw FatalRemovalError(message: "\(kind.facilityName) cannot be reached") }
     do throws(IPCError) {
