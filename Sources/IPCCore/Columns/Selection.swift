@@ -79,18 +79,16 @@ package final class Selection {
   /// AGE and IDLE count from the `now` of the row context the selection is evaluated with.
   package init(_ expression: FilterExpression) throws(FilterSyntaxError) {
     let patterns = PatternCache()
-    var queueCompiler = Compiler<MessageQueue>(patterns: patterns)
-    queues = try queueCompiler.compile(expression)
-    var segmentCompiler = Compiler<SharedMemorySegment>(patterns: patterns)
-    segments = try segmentCompiler.compile(expression)
-    var setCompiler = Compiler<SemaphoreSet>(patterns: patterns)
-    sets = try setCompiler.compile(expression)
-    var posixSharedMemoryCompiler = Compiler<PosixSharedMemory>(patterns: patterns)
-    posixSharedMemory = try posixSharedMemoryCompiler.compile(expression)
-    var posixQueueCompiler = Compiler<PosixMessageQueue>(patterns: patterns)
-    posixQueues = try posixQueueCompiler.compile(expression)
-    var posixSemaphoreCompiler = Compiler<PosixSemaphore>(patterns: patterns)
-    posixSemaphores = try posixSemaphoreCompiler.compile(expression)
+    func program<Row: FilterFields>(_: Row.Type) throws(FilterSyntaxError) -> FilterProgram<Row> {
+      var compiler = Compiler<Row>(patterns: patterns)
+      return try compiler.compile(expression)
+    }
+    queues = try program(MessageQueue.self)
+    segments = try program(SharedMemorySegment.self)
+    sets = try program(SemaphoreSet.self)
+    posixSharedMemory = try program(PosixSharedMemory.self)
+    posixQueues = try program(PosixMessageQueue.self)
+    posixSemaphores = try program(PosixSemaphore.self)
     self.expression = expression
   }
 
