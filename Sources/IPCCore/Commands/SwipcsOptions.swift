@@ -42,9 +42,6 @@ package struct SwipcsOptions: Equatable, Sendable {
   /// semaphores, each System V kind before its POSIX counterpart.
   package var tableKinds: [ObjectKind] { ObjectKind.tableOrder.filter(kinds.contains) }
 
-  /// Whether a POSIX kind was named (`--posix-shmems`, `--posix-mqueues`, `--posix-semaphores`).
-  package var hasPosix: Bool { !kinds.isDisjoint(with: ObjectKindSet(ObjectKind.posixSections)) }
-
   /// Whether POSIX shared memory or semaphores, the files of `/dev/shm`, are shown.
   package var readsSharedMemoryDirectory: Bool { !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]) }
 }

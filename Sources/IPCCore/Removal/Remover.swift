@@ -600,10 +600,8 @@ package struct Remover<SysV: SysVSource, Files: FileSource> {
     verbose: Bool,
     to out: inout OutputBuffer
   ) throws(FatalRemovalError) {
-    if dryRun, let snapshot = Optional(catalog.snapshot([kind])), snapshot.posixProblems(kind)?.failure == nil,
-      let object = snapshot.objects(kind).first(where: { $0.posix?.name == name })
-    {
-      // Where the kind can be listed, the dry run predicts from the object as it is (owner, permission).
+    // Where the kind can be listed, the dry run predicts from the object as it is (owner, permission).
+    if dryRun, let object = catalog.snapshot([kind]).objects(kind).first(where: { $0.posix?.name == name }) {
       return try unlink(object, typed: typed, verbose: verbose, to: &out)
     }
     if verbose && !dryRun && !recording { reporter.announce(kind, name: typed, to: &out) }
