@@ -362,10 +362,16 @@ _Static_assert(sizeof(struct cipc_procmap_query) == 104, "procmap_query is 104 b
 #define CIPC_QUERY_FILE_BACKED_VMA 0x20
 
 int cipc_next_shared_mapping(int fd, uint64_t address, struct cipc_mapping *out, char *name, uint32_t capacity) {
+  return cipc_next_file_mapping(fd, address, 1, out, name, capacity);
+}
+
+int cipc_next_file_mapping(
+  int fd, uint64_t address, int shared_only, struct cipc_mapping *out, char *name, uint32_t capacity) {
   struct cipc_procmap_query query;
   memset(&query, 0, sizeof query);
   query.size = sizeof query;
-  query.query_flags = CIPC_QUERY_VMA_SHARED | CIPC_QUERY_COVERING_OR_NEXT_VMA | CIPC_QUERY_FILE_BACKED_VMA;
+  query.query_flags = CIPC_QUERY_COVERING_OR_NEXT_VMA | CIPC_QUERY_FILE_BACKED_VMA;
+  if (shared_only) query.query_flags |= CIPC_QUERY_VMA_SHARED;
   query.query_addr = address;
   query.vma_name_size = capacity;
   query.vma_name_addr = (uint64_t)(uintptr_t)name;

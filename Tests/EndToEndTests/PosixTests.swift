@@ -49,8 +49,9 @@ struct PosixEndToEndTests {
       mq_close(q);
     }
 
-    /* Maps shared memory /seg, keeps /nobodys open (not mapped), holds semaphore /lock and queue /q; says
-       "ready PID" and waits for the end of its standard input. */
+    /* Maps shared memory /seg, keeps /nobodys open (not mapped), holds semaphore /lock and queue /q, and maps the
+       file of semaphore /open privately and read-only (a private mapping holds the file too); says "ready PID"
+       and waits for the end of its standard input. */
     static int hold(void) {
       int fd = shm_open("/seg", O_RDWR, 0);
       if (fd < 0) fail("/seg");
@@ -59,6 +60,9 @@ struct PosixEndToEndTests {
       if (shm_open("/nobodys", O_RDONLY, 0) < 0) fail("/nobodys");
       if (sem_open("/lock", 0) == SEM_FAILED) fail("/lock");
       if (mq_open("/q", O_RDONLY) < 0) fail("/q");
+      int open_fd = open("/dev/shm/sem.open", O_RDONLY);
+      if (open_fd < 0 || mmap(NULL, 32, PROT_READ, MAP_PRIVATE, open_fd, 0) == MAP_FAILED) fail("sem.open");
+      close(open_fd);
       printf("ready %d\n", (int)getpid());
       fflush(stdout);
       char buffer[64];
@@ -451,7 +455,7 @@ struct PosixEndToEndTests {
       EOF
       # The holder's entries were among the validated: ATTACHED lists it, though pid 1 may be unreadable.
       want "attached" "[.[][] | select(.attached // [] | map(.pid) | index($HOLDER_PID)) | .name]" <<'EOF'
-      ["/q","nobodys","seg","lock"]
+      ["/q","nobodys","seg","lock","open"]
       EOF
       stop_holder $HOLDER_PID $HOLDER_FD
 
@@ -586,7 +590,14 @@ struct PosixEndToEndTests {
       nobodys $first,$second yes no
       seg $first,$second yes no
       lock $first,$second yes no
-      open  yes yes
+      open $first,$second yes no
+      EOF
+      run $SWIPCS --processes --posix-semaphores --raw --noheadings
+      want "held, the process view" <<EOF
+      psem   lock $first root mapped $WORK/mkposix\\x20hold
+      psem   lock $second root mapped $WORK/mkposix\\x20hold
+      psem   open $first root mapped $WORK/mkposix\\x20hold
+      psem   open $second root mapped $WORK/mkposix\\x20hold
       EOF
       run $SWIPCS --posix-shmems --json -o NAME,ATTACHED,ATTACHED-COMPLETE,ORPHANED
       want "held, json" '[.[][] | [.name, (.attached | map("\(.pid) \(.command)")), ."attached-complete", .orphaned]]' <<EOF
@@ -595,7 +606,6 @@ struct PosixEndToEndTests {
       run $SWIPCS --posix-mqueues --posix-shmems --posix-semaphores --orphaned --raw --noheadings -o NAME
       want "--orphaned, as root" <<'EOF'
       /empty
-      open
       EOF
       # uid 65534 cannot read root's processes: it knows of no holder, and so of no orphan.
       run $NOBODY $SWIPCS --posix-shmems --posix-semaphores --raw --noheadings -o NAME,ATTACHED,ATTACHED-COMPLETE,ORPHANED

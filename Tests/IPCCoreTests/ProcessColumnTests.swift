@@ -56,7 +56,7 @@ final class FakeProcesses: ProcessSource, @unchecked Sendable {
     return bytes
   }
 
-  func sharedMaps(_ process: ProcessHandle) throws(IPCError) -> [UInt8] { try read(process, "maps") }
+  func maps(_ process: ProcessHandle, sharedOnly: Bool) throws(IPCError) -> [UInt8] { try read(process, "maps") }
 
   func openFiles(_ process: ProcessHandle) throws(IPCError) -> [PosixFileIdentity] {
     let entry = processes[process.pid]
@@ -143,12 +143,12 @@ struct ProcessColumnTests {
     )
   }
 
-  @Test("maps: the files mapped shared, by glibc's st_dev and inode, each once; malformed lines left out")
+  @Test("maps: the files mapped (shared or private), by glibc's st_dev and inode, each once; malformed lines left out")
   func mappedFiles() {
     let lines = [
       "7f0000000000-7f0000001000 rw-s 00000000 00:1a 100                        /dev/shm/one",
       "7f0000002000-7f0000003000 r--s 00001000 00:1a 100                        /dev/shm/one",  // again: once
-      "7f0000004000-7f0000005000 rw-p 00000000 00:1a 101                        /dev/shm/private",
+      "7f0000004000-7f0000005000 r--p 00000000 00:1a 101                        /dev/shm/private",  // holds it too
       "7f0000006000-7f0000007000 rw-s 00000000 00:00 0 ",  // anonymous shared memory
       "7f0000008000-7f0000009000 rw-s 00000000 fff:fffff 102 /big",  // the largest Linux device numbers
       "7f000000a000-7f000000b000 rw-s 00000000 1234:56789a 103 /wider",
@@ -178,7 +178,8 @@ struct ProcessColumnTests {
     // glibc's makedev: the low 8 bits of the minor, 12 of the major, the rest of the minor, the rest of the major.
     #expect(
       ProcessFiles.mappedFiles(Array(lines.joined(separator: "\n").utf8)) == [
-        file(0x1a, 100), file(0xffff_ffff, 102), file(0x1005_6782_349a, 103), file(0x1a, 104), file(0x801, 105),
+        file(0x1a, 100), file(0x1a, 101), file(0xffff_ffff, 102), file(0x1005_6782_349a, 103), file(0x1a, 104),
+        file(0x801, 105),
         file(1, 65538),
       ]
     )
@@ -329,7 +330,7 @@ struct ProcessColumnTests {
     processes.processes[14]?.failures["fd"] = ENOENT  // exited while read
     processes.add(15, startedAfterBoot: 5)
     processes.processes[15]?.failures["maps"] = ESRCH  // exited while read
-    processes.add(16, startedAfterBoot: 5, maps: Self.sharedLine(100, perms: "rw-p"))  // private: no holder
+    processes.add(16, startedAfterBoot: 5, maps: Self.sharedLine(100, perms: "r--p"))  // private: holds it too
     var facts = ProcessFacts(source: processes, namespace: Self.namespace)
     let found = facts.holders(of: shared)
     func holder(_ pid: Int32, _ command: String, _ means: PosixHolder.Means, user: UInt32? = nil) -> PosixHolder {
@@ -341,7 +342,10 @@ struct ProcessColumnTests {
       )
     }
     #expect(
-      found.holders == [holder(10, "map", .mapped), holder(11, "fd", .open), holder(12, "both", [.mapped, .open])]
+      found.holders == [
+        holder(10, "map", .mapped), holder(11, "fd", .open), holder(12, "both", [.mapped, .open]),
+        holder(16, "prog", .mapped),
+      ]
     )
     #expect(found.complete, "exits are no unreadable processes")
     #expect(facts.holders(of: queue).holders.map(\.pid.rawValue) == [11])
@@ -358,7 +362,7 @@ struct ProcessColumnTests {
       processes.processes[17]?.failures[failing] = EACCES
       var again = ProcessFacts(source: processes, namespace: Self.namespace)
       let partial = again.holders(of: shared)
-      #expect(partial.holders.count == 3 && !partial.complete, "\(failing)")
+      #expect(partial.holders.count == 4 && !partial.complete, "\(failing)")
       #expect(again.holderScan().unreadable == 1)
     }
 
@@ -395,7 +399,7 @@ struct ProcessColumnTests {
     let live = LiveProcesses()
     let handle = try live.open(getpid())
     defer { live.close(handle) }
-    #expect(ProcessFiles.mappedFiles(try live.sharedMaps(handle)).contains(file))
+    #expect(ProcessFiles.mappedFiles(try live.maps(handle, sharedOnly: false)).contains(file))
     #expect(ProcessFiles.mappedFiles(try live.read(handle, "maps")).contains(file))
     let open = try live.openFiles(handle)
     #expect(open.contains(file))

@@ -225,6 +225,9 @@ struct cipc_mapping {
 /// ends after `address`, with its path (as /proc/PID/maps writes it) in `name`. 0, or -1 with errno: ENOENT when
 /// there is none left, ENOTTY (or EINVAL) when the kernel has no PROCMAP_QUERY.
 int cipc_next_shared_mapping(int fd, uint64_t address, struct cipc_mapping *out, char *name, uint32_t capacity);
+/// The same for every file-backed mapping, private ones too when `shared_only` is 0.
+int cipc_next_file_mapping(
+  int fd, uint64_t address, int shared_only, struct cipc_mapping *out, char *name, uint32_t capacity);
 
 // POSIX IPC. The new mount API (fsopen, fsconfig, fsmount) has no glibc 2.36 wrapper Swift sees, and syscall(2) is
 // variadic; mqueue.h is not part of the Glibc module.

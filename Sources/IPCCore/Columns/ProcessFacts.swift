@@ -141,7 +141,7 @@ package struct ProcessFacts {
     let unreadable = eachProcess(pids, source) { handle throws(IPCError) in
       // The namespace first: maps of another namespace's process are not read at all.
       guard try source.namespace(handle, "ipc") == namespace.rawValue else { return }
-      let maps = try source.sharedMaps(handle)
+      let maps = try source.maps(handle, sharedOnly: true)
       result.processesRead += 1
       let segments = ProcessFiles.mappedSegments(maps)
       guard !segments.isEmpty else { return }
@@ -208,7 +208,7 @@ package struct ProcessFacts {
       return result
     }
     let unreadable = eachProcess(pids, source) { handle throws(IPCError) in
-      let mapped = ProcessFiles.mappedFiles(try source.sharedMaps(handle))
+      let mapped = ProcessFiles.mappedFiles(try source.maps(handle, sharedOnly: false))
       let open = try source.openFiles(handle)
       result.processesRead += 1
       var held: [PosixFileIdentity: PosixHolder.Means] = [:]

@@ -30,9 +30,10 @@ package protocol ProcessSource {
   func taskIDs(_ process: ProcessHandle) throws(IPCError) -> [Int32]
   /// A whole file of the process (`maps`, `stat`, `cmdline`, `status`).
   func read(_ process: ProcessHandle, _ file: String) throws(IPCError) -> [UInt8]
-  /// The lines of `/proc/PID/maps` that can name a System V segment or a POSIX object's file: those of its shared,
-  /// file-backed mappings, or all of them where the kernel cannot select (before Linux 6.11).
-  func sharedMaps(_ process: ProcessHandle) throws(IPCError) -> [UInt8]
+  /// The lines of `/proc/PID/maps` that can name a System V segment (`sharedOnly`: its shared, file-backed
+  /// mappings) or a POSIX object's file (every file-backed mapping: a private mapping holds the file too), or all
+  /// of them where the kernel cannot select (before Linux 6.11).
+  func maps(_ process: ProcessHandle, sharedOnly: Bool) throws(IPCError) -> [UInt8]
   /// The files the process has open: the device (`st_dev`) and inode of what each entry of its `fd` directory
   /// refers to, in the directory's order (a file open twice is listed twice).
   ///
@@ -170,10 +171,11 @@ package struct LiveProcesses: ProcessSource {
     }
   }
 
-  /// `PROCMAP_QUERY` on `/proc/PID/maps` asks the kernel for the shared, file-backed mappings only, and the
-  /// lines are written here in the maps format: without it, the kernel formats every mapping as text (a process of
-  /// 130 mappings has about 3 that are shared), which made most of the scan's cost (bench/processes.sh).
-  package func sharedMaps(_ process: ProcessHandle) throws(IPCError) -> [UInt8] {
+  /// `PROCMAP_QUERY` on `/proc/PID/maps` asks the kernel for the file-backed (and with `sharedOnly` shared)
+  /// mappings only, and the lines are written here in the maps format: without it, the kernel formats every
+  /// mapping as text (a process of 130 mappings has about 3 that are shared), which made most of the scan's cost
+  /// (bench/processes.sh).
+  package func maps(_ process: ProcessHandle, sharedOnly: Bool) throws(IPCError) -> [UInt8] {
     let name = "\(procDirectory)/\(process.pid)/maps"
     let fd = Int32(
       try Errno.retrying("open(\(name))") { Int(openat(process.descriptor, "maps", O_RDONLY | O_CLOEXEC)) }
@@ -185,7 +187,7 @@ package struct LiveProcesses: ProcessSource {
     var path = [CChar](repeating: 0, count: 4096)
     while true {
       let result = path.withUnsafeMutableBufferPointer { buffer in
-        cipc_next_shared_mapping(fd, address, &mapping, buffer.baseAddress, UInt32(buffer.count))
+        cipc_next_file_mapping(fd, address, sharedOnly ? 1 : 0, &mapping, buffer.baseAddress, UInt32(buffer.count))
       }
       if result == 0 {
         let length = Int(mapping.name_size > 0 ? mapping.name_size - 1 : 0)

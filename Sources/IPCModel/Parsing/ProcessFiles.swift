@@ -123,8 +123,8 @@ package enum ProcessFiles {
     return found
   }
 
-  /// One line of `/proc/PID/maps`, without its newline: the file it maps shared, or nil when it is not a shared,
-  /// file-backed mapping in the kernel's form (`START-END PERMS OFFSET MAJOR:MINOR INODE [PATH]`, numbers in
+  /// One line of `/proc/PID/maps`, without its newline: the file it maps (shared or private: either holds the
+  /// file), or nil when it is not a file-backed mapping in the kernel's form (`START-END PERMS OFFSET MAJOR:MINOR INODE [PATH]`, numbers in
   /// lower-case hex but the inode in decimal).
   ///
   /// The device becomes `st_dev` as glibc encodes it (`makedev`), so that it compares with a file's `stat`.
@@ -152,7 +152,7 @@ package enum ProcessFiles {
       perms[perms.startIndex] == UInt8(ascii: "r") || perms[perms.startIndex] == UInt8(ascii: "-"),
       perms[perms.startIndex + 1] == UInt8(ascii: "w") || perms[perms.startIndex + 1] == UInt8(ascii: "-"),
       perms[perms.startIndex + 2] == UInt8(ascii: "x") || perms[perms.startIndex + 2] == UInt8(ascii: "-"),
-      perms[perms.startIndex + 3] == UInt8(ascii: "s"),
+      perms[perms.startIndex + 3] == UInt8(ascii: "s") || perms[perms.startIndex + 3] == UInt8(ascii: "p"),
       let offset = field(), hex(offset) != nil,
       let device = field(), let number = pair(device, UInt8(ascii: ":"), limit: UInt64(UInt32.max))
     else { return nil }
