@@ -434,3 +434,17 @@ int cipc_open_in_root(int root, const char *path, int flags) {
 int cipc_open_path(int directory, const char *path, int flags) {
   return openat(directory, path, O_PATH | flags);
 }
+
+int cipc_namespace_owned_by_own_user_namespace(const char *path) {
+  struct stat own;
+  if (stat("/proc/self/ns/user", &own) != 0) return -1;
+  int ns = open(path, O_RDONLY | O_CLOEXEC);
+  if (ns < 0) return -1;
+  int user = ioctl(ns, NS_GET_USERNS);
+  close(ns);
+  if (user < 0) return -1;
+  struct stat owner;
+  int result = fstat(user, &owner) == 0 ? (owner.st_dev == own.st_dev && owner.st_ino == own.st_ino) : -1;
+  close(user);
+  return result;
+}

@@ -268,6 +268,10 @@ int cipc_ipc_namespace_in_own_user_namespace(void);
 /// before Linux 5.6).
 int cipc_open_in_root(int root, const char *path, int flags);
 
+/// Whether the namespace file `path` (`/proc/PID/ns/mnt`) belongs to this process's own user namespace
+/// (`NS_GET_USERNS`): 1 or 0, or -1 with errno when that cannot be told.
+int cipc_namespace_owned_by_own_user_namespace(const char *path);
+
 /// openat(directory, path, O_PATH | flags): a descriptor that only names the file (Swift does not see O_PATH).
 int cipc_open_path(int directory, const char *path, int flags);
 

@@ -48,6 +48,30 @@ package struct NamespacePlace: Sendable {
     return catalog
   }
 
+  /// Whether objects may be removed from this place's `/dev/shm`; says why not.
+  ///
+  /// Always in the caller's own mount namespace; in another process's only when its mount namespace belongs to the
+  /// caller's user namespace, since whoever owns a mount namespace decides what is mounted on its `/dev/shm` (an
+  /// unprivileged user's `unshare --user --mount` can bind any directory it sees there, root's own files included).
+  package func mayRemoveFromSharedMemoryDirectory(program: Program) -> Bool {
+    guard let pid else { return true }
+    switch IPCNamespace.mountNamespaceIsOwn(pid: pid) {
+    case .success(true): return true
+    case .success(false):
+      program.warn(
+        "POSIX shared memory and semaphores are not removed through process \(pid): its mount namespace belongs "
+          + "to another user namespace, whose users decide what its /dev/shm is (run swipcrm inside it instead, "
+          + "with nsenter --target \(pid) --all)"
+      )
+    case .failure(let error):
+      program.warn(
+        "POSIX shared memory and semaphores are not removed through process \(pid): the owner of its mount "
+          + "namespace cannot be told (\(error.message))"
+      )
+    }
+    return false
+  }
+
   /// Whether the process whose `/dev/shm` was read is still the one the namespace was entered through.
   ///
   /// Its `/proc/PID/ns/ipc` must still name the namespace (the check the walk makes on opening it): false when it

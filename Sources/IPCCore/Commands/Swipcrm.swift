@@ -20,6 +20,10 @@ package enum Swipcrm {
       return removeInEveryNamespace(plan, program: program, to: &out)
     }
     guard let place = NamespaceWalk.enter(command.namespace, program: program) else { return 1 }
+    // Nothing is removed when /dev/shm is another user namespace's to shape.
+    if command.work.touchesSharedMemoryDirectory && !place.mayRemoveFromSharedMemoryDirectory(program: program) {
+      return 1
+    }
     var status = run(command.work, place: place, program: program, to: &out)
     if command.work.touchesSharedMemoryDirectory && !place.confirmSharedMemoryDirectory(program: program) {
       status = 1
@@ -107,10 +111,26 @@ package enum Swipcrm {
   /// The command line asks for `-a` and a selection, since removing across namespaces without one would empty
   /// every container, and for nothing else (no ids, keys or names, which mean something else in each namespace).
   static func removeInEveryNamespace(_ plan: RemovalPlan, program: Program, to out: inout OutputBuffer) -> Int32 {
-    // A selection takes System V kinds only (the command line refuses POSIX ones), so no /dev/shm is reached here.
     NamespaceWalk.forEach(program: program, to: &out) { visit, out in
       out.append(visit.header.bytes)
-      return runPlan(plan, catalog: visit.place.catalog(), program: program, to: &out)
+      var plan = plan
+      var status: Int32 = 0
+      let work = SwipcrmWork.plan(plan)
+      if work.touchesSharedMemoryDirectory && !visit.place.mayRemoveFromSharedMemoryDirectory(program: program) {
+        // The namespace's other kinds are still removed; its /dev/shm is not touched.
+        let kept = ObjectKind.removalOrder.filter {
+          plan.allOf.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
+        }
+        plan.allOf = ObjectKindSet(kept)
+        status = 1
+      }
+      status = max(status, runPlan(plan, catalog: visit.place.catalog(), program: program, to: &out))
+      if SwipcrmWork.plan(plan).touchesSharedMemoryDirectory
+        && !visit.place.confirmSharedMemoryDirectory(program: program)
+      {
+        status = 1
+      }
+      return status
     }
   }
 

@@ -45,6 +45,17 @@ package final class IPCNamespace {
   /// The nsfs file of the calling thread's IPC namespace.
   static let ownPaths = ["/proc/thread-self/ns/ipc", "/proc/self/ns/ipc"]
 
+  /// Whether process `pid`'s mount namespace belongs to the caller's own user namespace (`NS_GET_USERNS`); an
+  /// error when that cannot be told.
+  package static func mountNamespaceIsOwn(pid: Int32) -> Result<Bool, IPCError> {
+    let path = "/proc/\(pid)/ns/mnt"
+    switch cipc_namespace_owned_by_own_user_namespace(path) {
+    case 1: return .success(true)
+    case 0: return .success(false)
+    default: return .failure(IPCError("ioctl(\(path), NS_GET_USERNS)", code: cipc_errno()))
+    }
+  }
+
   /// The id of the IPC namespace this thread is in, nil where /proc cannot tell.
   package static func currentID() -> NamespaceID? {
     for path in ownPaths {

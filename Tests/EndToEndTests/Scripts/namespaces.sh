@@ -328,6 +328,22 @@ chrooted=$!
 [[ -e $work/inner/shm/victim ]] || fail "swipcrm --ns removed the host's $work/inner/shm/victim"
 "$swipcrm" --ns "$cp" --posix-shmem legit || fail "swipcrm --ns --posix-shmem legit: $(cat "$work/c.err")"
 [[ -e $croot$work/inner/shm/legit ]] && fail "swipcrm --ns left the container's legit"
+
+# A mount namespace of another user namespace: its users decide what /dev/shm is there (here a bind mount of a
+# directory of the caller's), so nothing is removed from it; listing it is allowed.
+mkdir -p "$work/bound"
+echo keep > "$work/bound/precious"
+hold usermnt unshare --user --map-root-user --ipc --mount --propagation private sh -c "mount --bind '$work/bound' /dev/shm && $block" "$work/usermnt"
+up=$held
+usermnt=$!
+"$swipcs" --ns "$up" --posix-shmems -o NAME --noheadings | grep -qx precious || fail "--ns of a user namespace's mount namespace: no listing"
+"$swipcrm" --ns "$up" --posix-shmem precious 2> "$work/u.err" && fail "swipcrm --ns removed from another user namespace's /dev/shm"
+grep -q "not removed through process $up: its mount namespace belongs to another user namespace" "$work/u.err" || fail "swipcrm --ns refusal: $(cat "$work/u.err")"
+"$swipcrm" --all-namespaces -a pshm --filter 'NAME == "precious"' > /dev/null 2> "$work/u.err" && fail "swipcrm --all-namespaces: status 0 with a refused /dev/shm"
+grep -q "not removed through process $up" "$work/u.err" || fail "swipcrm --all-namespaces refusal: $(cat "$work/u.err")"
+[[ -e $work/bound/precious ]] || fail "swipcrm removed $work/bound/precious through another user namespace's bind mount"
+exec 4<> "$work/usermnt.release"; echo >&4; exec 4>&-
+wait "$usermnt"
 # Gone before the completion check below, which lists the processes of other IPC namespaces.
 exec 4<> "$work/chrooted.release"; echo >&4; exec 4>&-
 wait "$chrooted"
