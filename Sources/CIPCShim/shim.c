@@ -330,6 +330,8 @@ int cipc_mq_attributes(int fd, int64_t *current_messages, int64_t *max_messages,
 
 int cipc_mq_unlink(const char *name) { return mq_unlink(name); }
 
+int cipc_mq_open_readonly(const char *name) { return (int)mq_open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC); }
+
 int64_t cipc_filesystem_type(int fd) {
   struct statfs info;
   if (fstatfs(fd, &info) != 0) return -1;

@@ -248,6 +248,10 @@ int cipc_mqueue_private_instance(enum cipc_mqueue_stage *stage);
 /// mq_getattr on a descriptor of a file of the mqueue filesystem: 0 with the three values, or -1 with errno.
 int cipc_mq_attributes(int fd, int64_t *current_messages, int64_t *max_messages, int64_t *message_size);
 
+/// mq_open(name, O_RDONLY | O_NONBLOCK): the queue of the caller's IPC namespace, as a descriptor (Linux's mqd_t),
+/// or -1 with errno.
+int cipc_mq_open_readonly(const char *name);
+
 /// mq_unlink(name), `name` with its leading '/': 0, or -1 with errno.
 int cipc_mq_unlink(const char *name);
 

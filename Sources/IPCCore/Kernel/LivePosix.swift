@@ -70,10 +70,13 @@ package struct LivePosix: PosixSource {
 
   package func queueEntries() throws(PosixQueueListingError) -> [PosixQueueEntry] {
     let directory: Int32
+    // Set when the private mount could not be made and the mounted directory is read instead.
+    var mountedInstead: IPCError?
     do throws(IPCError) {
       directory = try Self.privateQueueInstance()
     } catch {
       let privateFailure = error
+      mountedInstead = error
       guard let mountedQueueDirectory else {
         throw PosixQueueListingError(privateMount: privateFailure, mountedDirectory: nil, mountedProblem: nil)
       }
@@ -107,6 +110,14 @@ package struct LivePosix: PosixSource {
       )
     }
     defer { close(directory) }
+    if let privateFailure = mountedInstead, let foreign = Self.foreignQueues(entries) {
+      throw PosixQueueListingError(
+        privateMount: privateFailure,
+        mountedDirectory: mountedQueueDirectory,
+        mountedProblem: nil,
+        foreign: foreign
+      )
+    }
     return entries.map { entry in
       guard entry.status.type == .regular else { return PosixQueueEntry(entry: entry, contents: nil) }
       let fd = Self.withCName(entry.fileName) {
@@ -130,6 +141,28 @@ package struct LivePosix: PosixSource {
         maxMessageSize: attributes ? UInt64(clamping: size) : nil
       )
     }
+  }
+
+  /// Whether a mounted mqueue filesystem's `entries` are not the caller's IPC namespace's queues.
+  ///
+  /// A mount shows the queues of the namespace it was made in, which may be another than the caller's (an
+  /// `unshare --ipc` keeps the mount namespace). `mq_open` acts on the caller's namespace: a listed queue that it
+  /// opens as the same file (device and inode) proves the mount the caller's; one it does not find, or finds as
+  /// another file, proves it another's. With nothing to tell by (no queue, none readable), the mount is taken as the
+  /// caller's only in the initial IPC namespace, where such mounts are made.
+  private static func foreignQueues(_ entries: [PosixDirectoryEntry]) -> PosixQueueListingError.Foreign? {
+    for entry in entries where entry.status.type == .regular {
+      let fd = withCName([UInt8(ascii: "/")] + entry.fileName) { cipc_mq_open_readonly($0) }
+      if fd < 0 {
+        if cipc_errno() == ENOENT { return .otherNamespace }
+        continue
+      }
+      defer { close(fd) }
+      var info = stat()
+      guard fstat(fd, &info) == 0 else { continue }
+      return identity(info) == entry.status.file ? nil : .otherNamespace
+    }
+    return IPCNamespace.currentID() == NamespaceID(rawValue: 0xEFFF_FFFF) ? nil : .unproven
   }
 
   package func unlinkQueue(_ name: PosixName) throws(IPCError) {

@@ -97,11 +97,27 @@ package struct PosixQueueListingError: Error, Hashable, Sendable {
   package var mountedDirectory: String?
   /// What the mounted directory is instead: nil when it is not an mqueue filesystem.
   package var mountedProblem: IPCError?
+  /// The mounted directory is an mqueue filesystem, but not (or not provably) the caller's IPC namespace's.
+  package var foreign: Foreign?
 
-  package init(privateMount: IPCError, mountedDirectory: String?, mountedProblem: IPCError?) {
+  /// How the mounted directory was found not to be the caller's namespace's.
+  package enum Foreign: Hashable, Sendable {
+    /// A queue it lists is not the caller's queue of that name.
+    case otherNamespace
+    /// None of its queues could be opened to tell, and the caller is not in the initial IPC namespace.
+    case unproven
+  }
+
+  package init(
+    privateMount: IPCError,
+    mountedDirectory: String?,
+    mountedProblem: IPCError?,
+    foreign: Foreign? = nil
+  ) {
     self.privateMount = privateMount
     self.mountedDirectory = mountedDirectory
     self.mountedProblem = mountedProblem
+    self.foreign = foreign
   }
 
   /// `POSIX message queues cannot be listed: …`, naming both ways that were tried.
@@ -114,7 +130,11 @@ package struct PosixQueueListingError: Error, Hashable, Sendable {
         + "the queues of the namespace it was mounted in)"
     }
     let mounted: Message =
-      if let problem = mountedProblem, problem.code != Errno.notFound {
+      if foreign == .otherNamespace {
+        "\(mountedDirectory) shows the queues of another IPC namespace"
+      } else if foreign == .unproven {
+        "\(mountedDirectory) cannot be shown to be this IPC namespace's (no queue it lists could be opened)"
+      } else if let problem = mountedProblem, problem.code != Errno.notFound {
         "\(mountedDirectory) cannot be read (\(problem.message))"
       } else if mountedProblem == nil {
         "\(mountedDirectory) is not an mqueue filesystem"
