@@ -157,7 +157,9 @@ package struct RemovalReporter {
         case .directory: "a directory"
         case .other, .regular: "not a regular file"
         }
-      program.warn("name `\(shown)' is not \(kind.objectNoun): \(path) is \(what); not removed")
+      // "POSIX shared memory" takes no article; a semaphore or a queue does.
+      let article = kind == .posixSharedMemory ? "" : "a "
+      program.warn("name `\(shown)' is not \(article)\(kind.objectNoun): \(path) is \(what); not removed")
     }
     failures += 1
   }
