@@ -220,6 +220,14 @@ struct PosixEndToEndTests {
       check '[ "$(rc)" = 1 ] && grep -q "mutually exclusive arguments: --posix-shmems --id" "$WORK/err"' "with -i: $(err)"
       run $SWIPCS --posix-semaphores -l
       check '[ "$(rc)" = 1 ] && grep -q "mutually exclusive arguments: --posix-semaphores --limits" "$WORK/err"' "with -l: $(err)"
+
+      # A name that would send a control sequence to the terminal (an 8-bit CSI, a byte that is not UTF-8, a
+      # backslash before x): escaped in the aligned table, as libsmartcols escapes it.
+      python3 -c 'open(b"/dev/shm/\xc2\x9b31m\xff\\x", "w").close()'
+      run $SWIPCS --posix-shmems -o NAME --noheadings
+      check 'out | grep -qxF "\\xc2\\x9b31m\\xff\\x5cx"' "a terminal-safe name: $(out | od -c | head -3)"
+      check '! out | LC_ALL=C grep -q "$(printf "\302\233")"' "the raw CSI reached the output"
+      rm -f "$(printf "/dev/shm/\302\23331m\377\\x")"
       check 'outside_intact' "planted entries and their target untouched"
       """#
     )

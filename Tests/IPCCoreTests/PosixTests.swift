@@ -105,10 +105,14 @@ struct PosixTests {
     #expect(GlibcSemaphoreFile.value(huge, littleEndian: true) == nil)
   }
 
-  @Test("names in a table cell: control bytes, backslashes and invalid UTF-8 as \\xHH")
+  @Test("names in a table cell: control bytes (C1 too), a backslash before x and invalid UTF-8 as \\xHH")
   func safeText() {
     #expect(SafeText.encode(bytes("plain-name")) == bytes("plain-name"))
-    #expect(SafeText.encode(bytes("a\nb\\c")) == bytes("a\\x0ab\\x5cc"))
+    #expect(SafeText.isPlain(bytes("plain-name")) && !SafeText.isPlain(bytes("a\\b")) && !SafeText.isPlain([0xc3]))
+    #expect(SafeText.encode(bytes("a\nb\\c")) == bytes("a\\x0ab\\c"))
+    #expect(SafeText.encode(bytes("a\\xb")) == bytes("a\\x5cxb"))
+    #expect(SafeText.encode([0xc2, 0x9b] + bytes("31m")) == bytes("\\xc2\\x9b31m"))  // an 8-bit CSI
+    #expect(SafeText.encode([0xc2, 0xa0]) == [0xc2, 0xa0])  // U+00A0 is no control
     #expect(SafeText.encode(bytes("grüße")) == bytes("grüße"))
     #expect(SafeText.encode([0x41, 0xff, 0xc3]) == bytes("A\\xff\\xc3"))
     #expect(SafeText.encode([0xed, 0xa0, 0x80]) == bytes("\\xed\\xa0\\x80"))  // a UTF-16 surrogate

@@ -189,15 +189,11 @@ package struct TableWriter {
 
   // MARK: Aligned
 
-  /// What the aligned table shows of a cell: control characters as `\xHH`, as libsmartcols shows them.
+  /// What the aligned table shows of a cell: control characters (C1 too) and bytes that are not UTF-8 as `\xHH`,
+  /// as libsmartcols shows them, so that no name or command line sends a control sequence to the terminal.
   private mutating func shown(_ cell: CellValue) -> [UInt8] {
     let text = cells.text(cell)
-    guard text.contains(where: { $0 < 0x20 || $0 == 0x7f }) else { return text }
-    var out = OutputBuffer()
-    for byte in text {
-      if byte < 0x20 || byte == 0x7f { Self.appendHex(byte, to: &out) } else { out.append(byte) }
-    }
-    return out.bytes
+    return SafeText.isPlain(text) ? text : SafeText.encode(text)
   }
 
   /// The number of terminal cells `text` takes: UTF-8 continuation bytes take none.

@@ -163,20 +163,32 @@ package enum GlibcSemaphoreFile {
   package static var hostIsLittleEndian: Bool { 1.littleEndian == 1 }
 }
 
-/// Text made safe for one cell of a table.
+/// Text made safe for one cell of the aligned table, which goes to a terminal.
 ///
-/// As libsmartcols makes it (`mbs_safe_encode`), a byte that is a control character or not part of valid UTF-8 is
-/// shown as `\xHH`, and so is every backslash (libsmartcols only one before an `x`), so that the text reads back
-/// unambiguously; everything else passes through.
+/// As libsmartcols makes it (`mbs_safe_encode`): a byte that is a control character (C0, DEL, and the C1 controls
+/// U+0080 to U+009F, whose 8-bit forms terminals obey) or not part of valid UTF-8 is shown as `\xHH`, and so is a
+/// backslash before an `x`, so that the text reads back unambiguously; everything else passes through.
 package enum SafeText {
+  /// Whether `bytes` needs no change: ASCII without controls or backslashes (almost every cell), checked first.
+  package static func isPlain(_ bytes: [UInt8]) -> Bool {
+    !bytes.contains { $0 < 0x20 || $0 >= 0x7f || $0 == UInt8(ascii: "\\") }
+  }
+
   package static func encode(_ bytes: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
     var index = 0
     while index < bytes.count {
       let length = validSequenceLength(bytes, at: index)
-      if length == 1 && (bytes[index] < 0x20 || bytes[index] == 0x7f || bytes[index] == UInt8(ascii: "\\")) {
-        escape(bytes[index], into: &out)
+      let byte = bytes[index]
+      let escapedBackslash =
+        byte == UInt8(ascii: "\\") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "x")
+      if length == 1 && (byte < 0x20 || byte == 0x7f || escapedBackslash) {
+        escape(byte, into: &out)
+      } else if length == 2 && byte == 0xc2 && bytes[index + 1] <= 0x9f {
+        // A C1 control.
+        escape(byte, into: &out)
+        escape(bytes[index + 1], into: &out)
       } else if length == 0 {
         escape(bytes[index], into: &out)
         index += 1
