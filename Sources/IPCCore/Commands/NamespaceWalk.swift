@@ -30,8 +30,9 @@ package struct NamespacePlace: Sendable {
 
   /// The live catalog of this place.
   ///
-  /// In another IPC namespace, POSIX queues are read only through a private mqueue mount made in it: the
-  /// `/dev/mqueue` of the caller's mount namespace shows the queues of the namespace it was mounted in.
+  /// In another IPC namespace, POSIX queues are read through a private mqueue mount made in it; `/dev/mqueue` of
+  /// the caller's mount namespace only where its queues are shown to be that namespace's (`LivePosix`: a mount
+  /// shows the queues of the namespace it was made in).
   package func catalog() -> LiveCatalog {
     guard namespace != nil else { return LiveCatalog() }
     let directory = pid.map { "/proc/\($0)/root/dev/shm" } ?? "/dev/shm"
@@ -40,8 +41,7 @@ package struct NamespacePlace: Sendable {
       files: LiveFiles(),
       posix: LivePosix(
         sharedMemoryDirectory: directory,
-        sharedMemoryRoot: pid.map { "/proc/\($0)/root" },
-        mountedQueueDirectory: nil
+        sharedMemoryRoot: pid.map { "/proc/\($0)/root" }
       )
     )
     if let pid { catalog.mountNamespacePath = "/proc/\(pid)/ns/mnt" }
