@@ -318,7 +318,7 @@ func checkProcessFiles(_ input: [UInt8]) {
 }
 
 /// The files of `/proc/PID/maps` lines, against a reading by words: a line is taken only with its address range,
-/// perms `[r-][w-][x-]s`, offset and `MAJOR:MINOR` in lower-case hex (each side within 32 bits), and a decimal
+/// perms `[r-][w-][x-][sp]`, offset and `MAJOR:MINOR` in lower-case hex (each side within 32 bits), and a decimal
 /// inode other than 0, each field after one space; the device is glibc's makedev of the two; the whole file gives
 /// the lines' files each once, in order.
 func checkMappedFiles(_ lines: [ArraySlice<UInt8>], _ bytes: [UInt8]) {
@@ -345,7 +345,8 @@ func checkMappedFiles(_ lines: [ArraySlice<UInt8>], _ bytes: [UInt8]) {
     guard range.count == 2, hex(range[0]) != nil, hex(range[1]) != nil, perms.count == 4,
       [UInt8(ascii: "r"), UInt8(ascii: "-")].contains(perms[0]),
       [UInt8(ascii: "w"), UInt8(ascii: "-")].contains(perms[1]),
-      [UInt8(ascii: "x"), UInt8(ascii: "-")].contains(perms[2]), perms[3] == UInt8(ascii: "s"),
+      [UInt8(ascii: "x"), UInt8(ascii: "-")].contains(perms[2]),
+      [UInt8(ascii: "s"), UInt8(ascii: "p")].contains(perms[3]),
       hex(halves(fields[2], " ").first ?? "") != nil, device.count == 2, let major = hex(device[0]),
       let minor = hex(device[1]), major <= UInt32.max, minor <= UInt32.max,
       inode.allSatisfy({ "0123456789".contains($0) }), let number = UInt64(inode), number != 0, file.inode == number,
