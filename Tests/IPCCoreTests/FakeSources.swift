@@ -191,6 +191,11 @@ struct FakePosix: PosixSource {
     return entries.map { PosixDirectoryEntry(fileName: $0.key, status: log.replaced[$0.key] ?? $0.value) }
   }
 
+  func sharedMemoryDirectoryIdentity() throws(IPCError) -> PosixFileIdentity {
+    if let code = directoryError { throw IPCError("open(/dev/shm)", code: code) }
+    return PosixFileIdentity(device: 25, inode: 1)
+  }
+
   func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {
     guard let status = current(fileName), status.type == .regular, status.file == file else { return nil }
     return contents[fileName].map { Array($0.prefix(limit)) }

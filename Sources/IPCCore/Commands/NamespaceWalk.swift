@@ -72,6 +72,26 @@ package struct NamespacePlace: Sendable {
     return false
   }
 
+  /// Under `--all-namespaces`, whether this place's `/dev/shm` is one already read for another namespace.
+  ///
+  /// IPC namespaces that share a mount namespace, or a tmpfs, share it: its objects are then not shown, counted or
+  /// removed again, and stderr says so. A directory that cannot be identified is read (its listing says why).
+  package func sharedMemoryDirectoryAlreadyRead(
+    _ seen: inout [PosixFileIdentity: NamespaceID],
+    program: Program
+  ) -> Bool {
+    guard let namespace, let identity = try? catalog().posix?.sharedMemoryDirectoryIdentity() else { return false }
+    if let first = seen[identity] {
+      program.warn(
+        "IPC namespace \(namespace.rawValue): its /dev/shm is the one shown for IPC namespace \(first.rawValue); "
+          + "its POSIX shared memory and semaphores are not shown again"
+      )
+      return true
+    }
+    seen[identity] = namespace
+    return false
+  }
+
   /// Whether the process whose `/dev/shm` was read is still the one the namespace was entered through.
   ///
   /// Its `/proc/PID/ns/ipc` must still name the namespace (the check the walk makes on opening it): false when it

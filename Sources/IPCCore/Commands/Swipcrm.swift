@@ -111,18 +111,20 @@ package enum Swipcrm {
   /// The command line asks for `-a` and a selection, since removing across namespaces without one would empty
   /// every container, and for nothing else (no ids, keys or names, which mean something else in each namespace).
   static func removeInEveryNamespace(_ plan: RemovalPlan, program: Program, to out: inout OutputBuffer) -> Int32 {
-    NamespaceWalk.forEach(program: program, to: &out) { visit, out in
+    var seen: [PosixFileIdentity: NamespaceID] = [:]
+    return NamespaceWalk.forEach(program: program, to: &out) { visit, out in
       out.append(visit.header.bytes)
       var plan = plan
       var status: Int32 = 0
-      let work = SwipcrmWork.plan(plan)
-      if work.touchesSharedMemoryDirectory && !visit.place.mayRemoveFromSharedMemoryDirectory(program: program) {
-        // The namespace's other kinds are still removed; its /dev/shm is not touched.
-        let kept = ObjectKind.removalOrder.filter {
-          plan.allOf.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
+      if SwipcrmWork.plan(plan).touchesSharedMemoryDirectory {
+        // The namespace's other kinds are still removed; its /dev/shm is not touched when it is another user
+        // namespace's to shape, nor again when it was another namespace's too.
+        if !visit.place.mayRemoveFromSharedMemoryDirectory(program: program) {
+          plan.allOf = plan.allOf.subtracting(.sharedMemoryDirectory)
+          status = 1
+        } else if visit.place.sharedMemoryDirectoryAlreadyRead(&seen, program: program) {
+          plan.allOf = plan.allOf.subtracting(.sharedMemoryDirectory)
         }
-        plan.allOf = ObjectKindSet(kept)
-        status = 1
       }
       status = max(status, runPlan(plan, catalog: visit.place.catalog(), program: program, to: &out))
       if SwipcrmWork.plan(plan).touchesSharedMemoryDirectory

@@ -11,7 +11,7 @@ extension SwipcrmWork {
   /// The POSIX shared memory or semaphores it names or removes with `-a`: those of `/dev/shm`, which belongs to a
   /// mount namespace, not to the IPC namespace.
   package var touchesSharedMemoryDirectory: Bool {
-    let kinds: ObjectKindSet = [.posixSharedMemory, .posixSemaphore]
+    let kinds = ObjectKindSet.sharedMemoryDirectory
     switch self {
     case .legacy: return false
     case .plan(let plan): return !plan.allOf.isDisjoint(with: kinds) || plan.steps.contains { kinds.contains($0.kind) }

@@ -17,8 +17,10 @@ package enum Swipcs {
       if let set = options.metrics {
         return runMetricsEverywhere(set, options: options, program: program, to: &out)
       }
+      var seen: [PosixFileIdentity: NamespaceID] = [:]
       return NamespaceWalk.forEach(program: program, to: &out) { visit, out in
         out.append(visit.header.bytes)
+        let options = options.visiting(visit.place, seen: &seen, program: program)
         return runHere(options, place: visit.place, program: program, to: &out)
       }
     }
@@ -159,8 +161,10 @@ package enum Swipcs {
       out.append("{\n   \"namespaces\": [")
     }
     var visited = 0
+    var seen: [PosixFileIdentity: NamespaceID] = [:]
     let status = NamespaceWalk.forEach(program: program, to: &out) { visit, out in
       defer { visited += 1 }
+      let options = options.visiting(visit.place, seen: &seen, program: program)
       switch columns.form {
       case .json:
         out.append(visited == 0 ? "\n" : ",\n")

@@ -43,7 +43,9 @@ extension Swipcs {
     var unused = OutputBuffer()
     // The live sources act in the namespace the thread has entered.
     var filter = SnapshotFilter(options.selection, files: LiveFiles(), sysV: LiveSysV())
+    var seen: [PosixFileIdentity: NamespaceID] = [:]
     let status = NamespaceWalk.forEach(program: program, to: &unused) { visit, _ in
+      let options = options.visiting(visit.place, seen: &seen, program: program)
       let metrics = gather(
         set,
         kinds: options.tableKinds,

@@ -43,7 +43,22 @@ package struct SwipcsOptions: Equatable, Sendable {
   package var tableKinds: [ObjectKind] { ObjectKind.tableOrder.filter(kinds.contains) }
 
   /// Whether POSIX shared memory or semaphores, the files of `/dev/shm`, are shown.
-  package var readsSharedMemoryDirectory: Bool { !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]) }
+  package var readsSharedMemoryDirectory: Bool { !kinds.isDisjoint(with: .sharedMemoryDirectory) }
+
+  /// The options for one namespace of `--all-namespaces`: without the kinds of `/dev/shm` where that directory was
+  /// already read for another namespace (`NamespacePlace.sharedMemoryDirectoryAlreadyRead`).
+  package func visiting(
+    _ place: NamespacePlace,
+    seen: inout [PosixFileIdentity: NamespaceID],
+    program: Program
+  ) -> SwipcsOptions {
+    guard readsSharedMemoryDirectory, place.sharedMemoryDirectoryAlreadyRead(&seen, program: program) else {
+      return self
+    }
+    var options = self
+    options.kinds = kinds.subtracting(.sharedMemoryDirectory)
+    return options
+  }
 }
 
 /// The outcome of reading swipcs's command line.

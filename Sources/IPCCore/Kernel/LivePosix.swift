@@ -37,6 +37,14 @@ package struct LivePosix: PosixSource {
     return try Self.entries(of: directory, path: sharedMemoryDirectory)
   }
 
+  package func sharedMemoryDirectoryIdentity() throws(IPCError) -> PosixFileIdentity {
+    let directory = try openSharedMemoryDirectory()
+    defer { close(directory) }
+    var info = stat()
+    _ = try Errno.check("fstat(\(sharedMemoryDirectory))") { fstat(directory, &info) }
+    return Self.identity(info)
+  }
+
   package func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]? {
     guard let directory = try? openSharedMemoryDirectory() else { return nil }
     defer { close(directory) }

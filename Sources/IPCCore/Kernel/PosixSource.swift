@@ -155,6 +155,8 @@ package protocol PosixSource {
   var sharedMemoryDirectory: String { get }
   /// Every entry of the shared-memory directory, each as `fstatat(AT_SYMLINK_NOFOLLOW)` sees it.
   func sharedMemoryEntries() throws(IPCError) -> [PosixDirectoryEntry]
+  /// Which directory the shared-memory directory is (its device and inode), to tell two paths to one apart.
+  func sharedMemoryDirectoryIdentity() throws(IPCError) -> PosixFileIdentity
   /// The first `limit` bytes of regular file `fileName` of the shared-memory directory, opened with `O_NOFOLLOW`
   /// and only while it is still the file `file`; nil where it cannot be read (no permission, or replaced).
   func readSharedMemoryFile(_ fileName: [UInt8], file: PosixFileIdentity, limit: Int) -> [UInt8]?

@@ -138,6 +138,15 @@ package struct ObjectKindSet: Sendable, Hashable, ExpressibleByArrayLiteral {
 
   package func isDisjoint(with other: ObjectKindSet) -> Bool { bits & other.bits == 0 }
 
+  package func subtracting(_ other: ObjectKindSet) -> ObjectKindSet {
+    var result = self
+    result.bits &= ~other.bits
+    return result
+  }
+
+  /// The kinds whose objects are files of `/dev/shm`.
+  package static let sharedMemoryDirectory: ObjectKindSet = [.posixSharedMemory, .posixSemaphore]
+
   package var isEmpty: Bool { bits == 0 }
 
   package var count: Int { bits.nonzeroBitCount }

@@ -295,6 +295,13 @@ same "swipcs --ns PATH --posix-mqueues" "$swipcs" --ns "/proc/$pp/ns/ipc" --posi
 "$swipcs" --all-namespaces --posix-shmems > "$work/all.posix"
 awk -v id="$(inode "$pp")" '/^==== IPC namespace / { on = ($4 == id); next } on' "$work/all.posix" > "$work/block"
 nsenter --ipc --mount -t "$pp" "$swipcs" --posix-shmems -o NS,NAME,PERMS,OWNER,SIZE,MTIME | cmp -s - "$work/block" || fail "--all-namespaces --posix-shmems: block of $pp: $(cat "$work/block")"
+# Several IPC namespaces here share the script's /dev/shm: its objects are shown, counted and removed once.
+"$swipcs" --all-namespaces --posix-shmems -o NAME --raw --noheadings > "$work/all.names" 2> "$work/all.names.err"
+# (NS comes first in every row under --all-namespaces.)
+[[ $(grep -c ' outside$' "$work/all.names") == 1 && $(grep -c ' inside$' "$work/all.names") == 1 ]] || fail "--all-namespaces --posix-shmems: each /dev/shm once: $(sort "$work/all.names" | uniq -c | tr '\n' ' ')"
+grep -q "its /dev/shm is the one shown for IPC namespace" "$work/all.names.err" || fail "--all-namespaces: no word of the shared /dev/shm: $(cat "$work/all.names.err")"
+"$swipcs" --all-namespaces --prometheus --posix-shmems 2> /dev/null | awk -F' ' '/^ipc_objects\{.*kind="pshm"\}/ { n += $2 } END { exit n != 2 }' || fail "--all-namespaces --prometheus counted a shared /dev/shm more than once"
+"$swipcrm" --all-namespaces -n -a pshm --filter 'NAME == "outside"' 2> /dev/null | grep -c "would remove" | grep -qx 1 || fail "swipcrm --all-namespaces -n: a shared /dev/shm predicted more than once"
 shm_refusal="POSIX shared memory and semaphores cannot be reached with --ns '/proc/$pp/ns/ipc': they live in /dev/shm, which belongs to a mount namespace, and an IPC namespace file names no process whose mount namespace to read (use --ns PID)"
 expect "--ns PATH --posix-shmems" 1 "ipcs: $shm_refusal" "$new/ipcs" --ns "/proc/$pp/ns/ipc" --posix-shmems
 expect "swipcrm --ns PATH --posix-shmem" 1 "ipcrm: $shm_refusal" "$new/ipcrm" --ns "/proc/$pp/ns/ipc" --posix-shmem inside
