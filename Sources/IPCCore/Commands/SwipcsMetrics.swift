@@ -111,20 +111,18 @@ extension Swipcs {
   ) -> GatheredMetrics {
     var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
     var kept: [KindObjects] = []
-    var failed = false
-    read(
+    let complete = read(
       set,
       kinds: kinds,
       catalog: catalog,
       namespace: namespace,
       filter: &filter,
       program: program,
-      into: &metrics,
-      failed: &failed
+      into: &metrics
     ) {
       kept.append($0)
     }
-    var gathered = GatheredMetrics(namespace: namespace, metrics: metrics, failed: failed)
+    var gathered = GatheredMetrics(namespace: namespace, metrics: metrics, failed: !complete)
     for objects in kept {
       switch objects {
       case .queues(let queues): gathered.queues = queues
@@ -150,16 +148,14 @@ extension Swipcs {
     to out: inout OutputBuffer
   ) -> Bool {
     var metrics = IPCMetrics(pageSize: KernelFigures<SysV, Files>.pageSize)
-    var failed = false
-    read(
+    let complete = read(
       set,
       kinds: kinds,
       catalog: catalog,
       namespace: namespace,
       filter: &filter,
       program: program,
-      into: &metrics,
-      failed: &failed
+      into: &metrics
     ) {
       switch $0 {
       case .queues(let queues): PrometheusText.appendObjects([queues], to: &out)
@@ -168,7 +164,7 @@ extension Swipcs {
       }
     }
     PrometheusText.appendSummary([(namespace, metrics)], to: &out)
-    return !failed
+    return complete
   }
 
   /// One kind's objects for the per-object series (`=objects`).
@@ -179,7 +175,8 @@ extension Swipcs {
   }
 
   /// Reads `kinds` one at a time into `metrics` (counts and sums, the owners' names) and, for `=objects`, hands
-  /// each kind's objects to `objects` before the next kind is read.
+  /// each kind's objects to `objects` before the next kind is read; false when a kind could not be read (said on
+  /// stderr).
   private static func read<SysV: SysVSource, Files: FileSource>(
     _ set: MetricsSet,
     kinds: [ObjectKind],
@@ -188,9 +185,9 @@ extension Swipcs {
     filter: inout SnapshotFilter,
     program: Program,
     into metrics: inout IPCMetrics,
-    failed: inout Bool,
     objects: (KindObjects) -> Void
-  ) {
+  ) -> Bool {
+    var failed = false
     let kernel = catalog.figures
     var names = NameCache()
     func kept<Row: SystemVObject>(_ rows: [Row]) -> PrometheusObjects<Row> {
@@ -238,6 +235,7 @@ extension Swipcs {
     for uid in metrics.ownerIDs {
       if let name = names.userName(UserID(rawValue: uid)) { metrics.userNames[uid] = name }
     }
+    return !failed
   }
 
   /// How many of `snapshot`'s objects of `kind` ORPHANED says yes of (one scan of /proc for the attachments,
